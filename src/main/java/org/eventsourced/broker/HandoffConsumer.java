@@ -1,0 +1,59 @@
+package org.eventsourced.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Consumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Runs on amqp-client's dispatch threads and never blocks them: every callback only
+ * offers to the stream's hand-off queue, which the prefetch window bounds in practice.
+ */
+final class HandoffConsumer implements Consumer {
+    private final BlockingQueue<Handoff> handoff;
+    private volatile boolean closing;
+
+    HandoffConsumer(BlockingQueue<Handoff> handoff) {
+        this.handoff = handoff;
+    }
+
+    /** Our own channel close is not news for the stream. */
+    void closing() {
+        closing = true;
+    }
+
+    @Override
+    public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+            byte[] body) {
+        handoff.offer(new Handoff.Delivery(envelope.getDeliveryTag(), properties.getMessageId(),
+                properties.getType(), body, envelope.isRedeliver()));
+    }
+
+    @Override
+    public void handleCancel(String consumerTag) {
+        handoff.offer(new Handoff.End(Handoff.Reason.CANCELLED, "consumer cancelled by the broker"));
+    }
+
+    @Override
+    public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+        if (!closing) {
+            handoff.offer(new Handoff.End(Handoff.Reason.BROKER_LOST, sig.getMessage()));
+        }
+    }
+
+    @Override
+    public void handleConsumeOk(String consumerTag) {
+        // the stream starts writing once basicConsume returns
+    }
+
+    @Override
+    public void handleCancelOk(String consumerTag) {
+        // only we cancel, by closing the channel
+    }
+
+    @Override
+    public void handleRecoverOk(String consumerTag) {
+        // basic.recover is never sent
+    }
+}

@@ -1,0 +1,137 @@
+package org.eventsourced.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One stream's hold on its client's queue: a channel of its own, the queue declared, an
+ * exclusive consumer with manual acks, and the hand-off queue the consumer fills.
+ *
+ * <p>Threading: {@link #end} may be called from any thread; everything else only from the
+ * stream's request thread, which owns the channel. Closing the channel returns every unacked
+ * delivery to the queue.
+ */
+public final class Subscription implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
+
+    private final String queue;
+    private final ChannelLease lease;
+    private final HandoffConsumer consumer;
+    private final LinkedBlockingQueue<Handoff> handoff;
+    private final int readyAtStart;
+
+    private Subscription(String queue, ChannelLease lease, HandoffConsumer consumer,
+            LinkedBlockingQueue<Handoff> handoff, int readyAtStart) {
+        this.queue = queue;
+        this.lease = lease;
+        this.consumer = consumer;
+        this.handoff = handoff;
+        this.readyAtStart = readyAtStart;
+    }
+
+    /**
+     * Declares the queue if absent and starts the exclusive consumer.
+     *
+     * @throws QueueBusyException         another consumer holds the queue
+     * @throws BrokerUnavailableException no channel could be had, or the broker failed meanwhile
+     */
+    public static Subscription open(BrokerPool pool, String queue, QueueOptions options)
+            throws BrokerUnavailableException, QueueBusyException {
+        ChannelLease lease = pool.openChannel();
+        try {
+            AMQP.Queue.DeclareOk declared;
+            try {
+                declared = lease.channel.queueDeclare(queue, true, false, false, arguments(options));
+            } catch (IOException e) {
+                if (replyCode(e) != AMQP.PRECONDITION_FAILED) {
+                    throw e;
+                }
+                // the queue exists with other arguments (e.g. an older expire): use it as it is
+                LOG.log(System.Logger.Level.WARNING, "queue '" + queue + "' exists with other arguments; using it");
+                lease.close();
+                lease = pool.openChannel();
+                declared = lease.channel.queueDeclarePassive(queue);
+            }
+            LinkedBlockingQueue<Handoff> handoff = new LinkedBlockingQueue<>();
+            HandoffConsumer consumer = new HandoffConsumer(handoff);
+            lease.channel.basicQos(options.prefetch());
+            lease.channel.basicConsume(queue, false, "", false, true, null, consumer);
+            return new Subscription(queue, lease, consumer, handoff, declared.getMessageCount());
+        } catch (IOException | AlreadyClosedException e) {
+            lease.close();
+            int code = replyCode(e);
+            if (code == AMQP.ACCESS_REFUSED || code == AMQP.RESOURCE_LOCKED) {
+                throw new QueueBusyException(queue);
+            }
+            throw new BrokerUnavailableException("broker failed on queue '" + queue + "': " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> arguments(QueueOptions options) {
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-expires", options.expire().toMillis());
+        if (options.quorum()) {
+            args.put("x-queue-type", "quorum");
+        }
+        return args;
+    }
+
+    /** The AMQP reply code behind a channel or connection error, or 0. */
+    private static int replyCode(Exception e) {
+        Throwable t = e instanceof ShutdownSignalException ? e : e.getCause();
+        if (t instanceof ShutdownSignalException sig) {
+            Object reason = sig.getReason();
+            if (reason instanceof AMQP.Channel.Close close) {
+                return close.getReplyCode();
+            }
+            if (reason instanceof AMQP.Connection.Close close) {
+                return close.getReplyCode();
+            }
+        }
+        return 0;
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    /** Messages that were ready in the queue when the stream started. */
+    public int readyAtStart() {
+        return readyAtStart;
+    }
+
+    /** The next hand-off, waiting at most {@code nanos}; null if none came. */
+    public Handoff poll(long nanos) throws InterruptedException {
+        return handoff.poll(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Moves whatever is waiting into {@code into}, without blocking. */
+    public void drainTo(Collection<Handoff> into) {
+        handoff.drainTo(into);
+    }
+
+    /** Acks every delivery up to and including {@code tag}. */
+    public void ack(long tag) throws IOException {
+        lease.channel.basicAck(tag, true);
+    }
+
+    /** Asks the stream to end; safe from any thread. */
+    public void end(Handoff.End reason) {
+        handoff.offer(reason);
+    }
+
+    /** Closes the channel: unacked deliveries return to the queue. Idempotent. */
+    @Override
+    public void close() {
+        consumer.closing();
+        lease.close();
+    }
+}

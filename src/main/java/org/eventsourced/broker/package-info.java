@@ -1,0 +1,2 @@
+/** RabbitMQ: the connection pool, and each stream's channel, queue and consumer. */
+package org.eventsourced.broker;

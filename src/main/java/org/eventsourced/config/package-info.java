@@ -1,0 +1,2 @@
+/** YAML configuration files turned into validated records. */
+package org.eventsourced.config;

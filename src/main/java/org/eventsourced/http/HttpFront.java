@@ -1,0 +1,86 @@
+package org.eventsourced.http;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eventsourced.broker.BrokerPool;
+import org.eventsourced.broker.QueueOptions;
+import org.eventsourced.config.Config;
+import org.eventsourced.metrics.Expvar;
+import org.eventsourced.metrics.Metrics;
+import org.eventsourced.sse.StreamRegistry;
+import org.eventsourced.sse.StreamSettings;
+
+/**
+ * The JDK HTTP server with one virtual thread per request. Owns the listening socket and
+ * the accepting flag that shutdown turns off.
+ */
+public final class HttpFront implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
+    /** Pending connections the kernel may queue; the JDK default of 50 refuses bursts. */
+    private static final int BACKLOG = 4096;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AtomicBoolean accepting = new AtomicBoolean(true);
+
+    private HttpFront(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds and starts serving. */
+    public static HttpFront start(Config config, BrokerPool pool, StreamRegistry registry, Metrics metrics,
+            Expvar expvar) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(config.server().host(), config.server().port());
+        HttpServer server = HttpServer.create(address, BACKLOG);
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(requestThreads(metrics));
+        HttpFront front = new HttpFront(server, executor);
+        StreamHandler streams = new StreamHandler(config.queue().pattern(),
+                new Subscriptions(pool, QueueOptions.of(config.queue())), registry, StreamSettings.of(config),
+                config.header().sse(), metrics, front.accepting::get);
+        StatusHandler status = new StatusHandler(expvar, pool, metrics, front.accepting::get);
+        server.createContext("/", new Router(new Cors(config.header().cors()), streams, status, metrics));
+        server.setExecutor(executor);
+        server.start();
+        LOG.log(System.Logger.Level.INFO, "listening on " + front.address().getHostString() + ":"
+                + front.address().getPort());
+        return front;
+    }
+
+    private static ThreadFactory requestThreads(Metrics metrics) {
+        ThreadFactory virtual = Thread.ofVirtual().name("http-", 0)
+                .uncaughtExceptionHandler((t, e) -> System.getLogger(HttpFront.class.getName())
+                        .log(System.Logger.Level.ERROR, "uncaught in " + t.getName(), e))
+                .factory();
+        return task -> virtual.newThread(() -> {
+            metrics.requestThreadStarted();
+            try {
+                task.run();
+            } finally {
+                metrics.requestThreadEnded();
+            }
+        });
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** New stream requests get 503 from now on; /healthz turns 503. */
+    public void stopAccepting() {
+        accepting.set(false);
+    }
+
+    /** Closes the listener and every connection still open. Idempotent. */
+    @Override
+    public void close() {
+        accepting.set(false);
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,116 @@
+package org.eventsourced.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.eventsourced.broker.BrokerUnavailableException;
+import org.eventsourced.broker.QueueBusyException;
+import org.eventsourced.broker.Subscription;
+import org.eventsourced.metrics.Metrics;
+import org.eventsourced.naming.QueueNamePattern;
+import org.eventsourced.sse.EventStream;
+import org.eventsourced.sse.StreamRegistry;
+import org.eventsourced.sse.StreamSettings;
+
+/**
+ * {@code GET} on any path but the server's own: resolve the client's queue, hold it with an
+ * exclusive consumer, then run the {@link EventStream} on this request's virtual thread.
+ */
+final class StreamHandler {
+    private static final System.Logger LOG = System.getLogger(StreamHandler.class.getName());
+
+    private final QueueNamePattern pattern;
+    private final Subscriptions subscriptions;
+    private final StreamRegistry registry;
+    private final StreamSettings settings;
+    private final Map<String, String> sseHeaders;
+    private final Metrics metrics;
+    private final BooleanSupplier accepting;
+    private final String retryAfter;
+
+    StreamHandler(QueueNamePattern pattern, Subscriptions subscriptions, StreamRegistry registry,
+            StreamSettings settings, Map<String, String> sseHeaders, Metrics metrics, BooleanSupplier accepting) {
+        this.pattern = pattern;
+        this.subscriptions = subscriptions;
+        this.registry = registry;
+        this.settings = settings;
+        this.sseHeaders = Map.copyOf(sseHeaders);
+        this.metrics = metrics;
+        this.accepting = accepting;
+        this.retryAfter = Long.toString(Math.max(1, (settings.retry().toMillis() + 999) / 1000));
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        if (!accepting.getAsBoolean()) {
+            unavailable(exchange, "server is shutting down");
+            return;
+        }
+        String queue = queueName(exchange);
+        if (queue == null) {
+            return;
+        }
+        String lastEventId = LastEventId.of(exchange);
+        Subscription subscription;
+        try {
+            subscription = subscriptions.open(queue, lastEventId);
+        } catch (QueueBusyException e) {
+            metrics.rejectedBusy();
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            Responses.reject(exchange, 503, e.getMessage());
+            return;
+        } catch (BrokerUnavailableException e) {
+            unavailable(exchange, e.getMessage());
+            return;
+        }
+        try (subscription) {
+            stream(exchange, subscription, lastEventId);
+        }
+    }
+
+    private String queueName(HttpExchange exchange) throws IOException {
+        RequestValues values;
+        try {
+            values = RequestValues.parse(exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders().get("Cookie"));
+        } catch (RequestValues.MalformedException e) {
+            metrics.rejectedBadRequest();
+            Responses.reject(exchange, 400, e.getMessage());
+            return null;
+        }
+        return switch (pattern.resolve(values.query(), values.cookies())) {
+            case QueueNamePattern.Resolution.Named named -> named.name();
+            case QueueNamePattern.Resolution.Rejected rejected -> {
+                metrics.rejectedBadRequest();
+                Responses.reject(exchange, 400, rejected.reason());
+                yield null;
+            }
+        };
+    }
+
+    private void stream(HttpExchange exchange, Subscription subscription, String lastEventId) throws IOException {
+        sseHeaders.forEach(exchange.getResponseHeaders()::set);
+        exchange.sendResponseHeaders(200, 0);
+        String firstId = lastEventId != null ? lastEventId : "es-" + UUID.randomUUID();
+        OutputStream body = exchange.getResponseBody();
+        EventStream stream = new EventStream(subscription, body, settings, metrics, lastEventId, firstId);
+        registry.register(stream);
+        metrics.streamOpened();
+        LOG.log(System.Logger.Level.DEBUG, "stream opened on queue '" + subscription.queue() + "'");
+        try {
+            EventStream.Outcome outcome = stream.run();
+            LOG.log(System.Logger.Level.DEBUG, "stream on queue '" + subscription.queue() + "' ended: " + outcome);
+        } finally {
+            registry.unregister(stream);
+            metrics.streamClosed();
+        }
+    }
+
+    private void unavailable(HttpExchange exchange, String reason) throws IOException {
+        metrics.rejectedUnavailable();
+        exchange.getResponseHeaders().set("Retry-After", retryAfter);
+        Responses.reject(exchange, 503, reason);
+    }
+}

@@ -1,0 +1,2 @@
+/** HTTP: routing, the stream endpoint, status endpoints, CORS. */
+package org.eventsourced.http;

@@ -1,0 +1,2 @@
+/** Counters and the /debug/vars rendering. */
+package org.eventsourced.metrics;

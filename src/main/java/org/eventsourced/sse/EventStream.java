@@ -1,0 +1,243 @@
+package org.eventsourced.sse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eventsourced.broker.Handoff;
+import org.eventsourced.broker.Handoff.Delivery;
+import org.eventsourced.broker.Subscription;
+import org.eventsourced.metrics.Metrics;
+
+/**
+ * The stream loop, run on the request's own virtual thread: take what the consumer handed
+ * over, write every available frame, flush once, then ack what {@link AckPolicy} says is due.
+ * Nothing is acked before it was written and flushed.
+ */
+public final class EventStream {
+    private static final long HOLD_NANOS = 1_000_000_000L;
+
+    private final Subscription subscription;
+    private final OutputStream out;
+    private final StreamSettings settings;
+    private final Metrics metrics;
+    private final AckPolicy acks;
+    private final Resume resume;
+    private final String firstId;
+    private final long startedNanos = System.nanoTime();
+    private volatile long writingSinceNanos;
+    private volatile boolean writeTimedOut;
+    private volatile Thread thread;
+
+    /**
+     * @param lastEventId the client's Last-Event-ID, or null on a fresh open
+     * @param firstId     the bare id the stream starts with (the client's id on a resume)
+     */
+    public EventStream(Subscription subscription, OutputStream out, StreamSettings settings, Metrics metrics,
+            String lastEventId, String firstId) {
+        this.subscription = subscription;
+        this.out = out;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.acks = new AckPolicy(settings.ackDelay(), settings.ackWindow());
+        this.resume = new Resume(lastEventId, Math.min(subscription.readyAtStart(), settings.prefetch()));
+        this.firstId = firstId;
+    }
+
+    public String queue() {
+        return subscription.queue();
+    }
+
+    public long ageNanos() {
+        return System.nanoTime() - startedNanos;
+    }
+
+    /** Asks the stream to end; safe from any thread. */
+    public void end(Handoff.End reason) {
+        subscription.end(reason);
+    }
+
+    /**
+     * Runs until the client goes away or the server ends the stream.
+     *
+     * @return why it ended
+     */
+    public Outcome run() {
+        thread = Thread.currentThread();
+        try {
+            FrameBuffer buffer = new FrameBuffer(256);
+            SseEncoder.encode(new SseFrame.Comment("ok"), buffer);
+            SseEncoder.encode(new SseFrame.Retry(jittered(settings.retry().toMillis())), buffer);
+            SseEncoder.encode(new SseFrame.LastEventId(firstId), buffer);
+            flush(buffer);
+            return loop();
+        } catch (IOException e) {
+            return writeTimedOut ? Outcome.WRITE_TIMEOUT : Outcome.CLIENT_GONE;
+        } catch (InterruptedException e) {
+            return writeTimedOut ? Outcome.WRITE_TIMEOUT : Outcome.CLIENT_GONE;
+        } finally {
+            // an interrupt from the write watchdog must not leak into the channel close
+            Thread.interrupted();
+        }
+    }
+
+    private Outcome loop() throws IOException, InterruptedException {
+        long heartbeatNanos = settings.heartbeat().toNanos();
+        long nextHeartbeat = heartbeatNanos > 0 ? System.nanoTime() + heartbeatNanos : Long.MAX_VALUE;
+        long holdUntil = resume.holding() ? System.nanoTime() + HOLD_NANOS : Long.MAX_VALUE;
+        List<Handoff> batch = new ArrayList<>();
+        List<Delivery> toWrite = new ArrayList<>();
+        while (true) {
+            long now = System.nanoTime();
+            long deadline = Math.min(Math.min(nextHeartbeat, acks.nextDeadline()), holdUntil);
+            Handoff first = subscription.poll(Math.max(0, deadline - now));
+            now = System.nanoTime();
+            if (first != null) {
+                batch.add(first);
+                subscription.drainTo(batch);
+            }
+            Handoff.End end = sortBatch(batch, toWrite);
+            batch.clear();
+            if (resume.holding() && (now >= holdUntil || end != null)) {
+                resume.release(toWrite);
+            }
+            if (!resume.holding()) {
+                holdUntil = Long.MAX_VALUE;
+            }
+            ackSkipped();
+            if (!toWrite.isEmpty()) {
+                writeMessages(toWrite, now);
+                toWrite.clear();
+                nextHeartbeat = heartbeatNanos > 0 ? now + heartbeatNanos : Long.MAX_VALUE;
+            } else if (now >= nextHeartbeat) {
+                heartbeat();
+                nextHeartbeat = now + heartbeatNanos;
+            }
+            ackDue(now);
+            if (end != null) {
+                farewell(end);
+                return Outcome.of(end.reason());
+            }
+        }
+    }
+
+    /** Passes deliveries through the resume filter; returns the end marker if one came. */
+    private Handoff.End sortBatch(List<Handoff> batch, List<Delivery> toWrite) {
+        for (Handoff h : batch) {
+            switch (h) {
+                case Delivery d -> resume.accept(d, toWrite);
+                case Handoff.End e -> {
+                    return e;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void ackSkipped() throws IOException {
+        long skipped = resume.takeSkippedThrough();
+        if (skipped > 0) {
+            subscription.ack(skipped);
+            acks.skippedThrough(skipped);
+            metrics.resumed();
+            metrics.skippedDuplicates(resume.skippedCount());
+        }
+    }
+
+    private void writeMessages(List<Delivery> deliveries, long now) throws IOException {
+        int estimate = 0;
+        for (Delivery d : deliveries) {
+            estimate += d.body().length + 16;
+        }
+        FrameBuffer buffer = new FrameBuffer(estimate + 64);
+        for (Delivery d : deliveries) {
+            if (SseEncoder.encode(new SseFrame.Event(d.messageId(), d.type(), d.body()), buffer)) {
+                metrics.invalidUtf8();
+            }
+        }
+        int bytes = buffer.size();
+        flush(buffer);
+        acks.written(deliveries.get(deliveries.size() - 1).tag(), now);
+        metrics.delivered(deliveries.size(), bytes);
+    }
+
+    private void heartbeat() throws IOException {
+        FrameBuffer buffer = new FrameBuffer(8);
+        SseEncoder.encode(new SseFrame.Comment(""), buffer);
+        flush(buffer);
+        metrics.heartbeat();
+    }
+
+    private void ackDue(long now) throws IOException {
+        long before = acks.lastAcked();
+        long tag = acks.due(now);
+        if (tag > 0) {
+            subscription.ack(tag);
+            metrics.acked(tag - before);
+        }
+    }
+
+    /** Last words to the client, best effort: the stream ends either way. */
+    private void farewell(Handoff.End end) throws IOException {
+        FrameBuffer buffer = new FrameBuffer(128);
+        switch (end.reason()) {
+            case SHUTDOWN, BROKER_LOST -> SseEncoder.encode(
+                    new SseFrame.Retry(jittered(settings.retry().toMillis())), buffer);
+            case REPLACED -> SseEncoder.encode(new SseFrame.Event(null, "eventsourced-replaced",
+                    "this stream was taken over by a newer connection on the same queue".getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)), buffer);
+            case EXPIRED -> SseEncoder.encode(new SseFrame.Event(null, "eventsourced-expired",
+                    "the access token of this stream expired".getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8)), buffer);
+            case CANCELLED -> SseEncoder.encode(new SseFrame.Comment("queue gone"), buffer);
+        }
+        flush(buffer);
+    }
+
+    private void flush(FrameBuffer buffer) throws IOException {
+        writingSinceNanos = System.nanoTime();
+        try {
+            buffer.writeTo(out);
+            out.flush();
+        } finally {
+            writingSinceNanos = 0;
+        }
+    }
+
+    /**
+     * Called by the watchdog: a write that made no progress for {@code limitNanos} is
+     * interrupted, which closes the socket under it.
+     *
+     * @return whether the stream was stuck and is now being ended
+     */
+    boolean abortIfStuck(long nowNanos, long limitNanos) {
+        long since = writingSinceNanos;
+        Thread t = thread;
+        if (writeTimedOut || since == 0 || t == null || nowNanos - since < limitNanos) {
+            return false;
+        }
+        writeTimedOut = true;
+        t.interrupt();
+        return true;
+    }
+
+    private static long jittered(long millis) {
+        return millis == 0 ? 0 : millis + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+    }
+
+    /** How a stream ended. */
+    public enum Outcome {
+        CLIENT_GONE, WRITE_TIMEOUT, CANCELLED, BROKER_LOST, SHUTDOWN, REPLACED, EXPIRED;
+
+        static Outcome of(Handoff.Reason reason) {
+            return switch (reason) {
+                case CANCELLED -> CANCELLED;
+                case BROKER_LOST -> BROKER_LOST;
+                case SHUTDOWN -> SHUTDOWN;
+                case REPLACED -> REPLACED;
+                case EXPIRED -> EXPIRED;
+            };
+        }
+    }
+}

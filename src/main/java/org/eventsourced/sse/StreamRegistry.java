@@ -1,0 +1,79 @@
+package org.eventsourced.sse;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eventsourced.broker.Handoff;
+import org.eventsourced.metrics.Metrics;
+
+/**
+ * The open streams of this instance, by queue name: how shutdown reaches all of them, how a
+ * takeover finds the one to replace, and where the write watchdog looks for stuck writes.
+ */
+public final class StreamRegistry implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StreamRegistry.class.getName());
+
+    private final ConcurrentHashMap<String, EventStream> byQueue = new ConcurrentHashMap<>();
+    private final Metrics metrics;
+    private final long writeTimeoutNanos;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread watchdog;
+
+    public StreamRegistry(Metrics metrics, Duration writeTimeout) {
+        this.metrics = metrics;
+        this.writeTimeoutNanos = writeTimeout.toNanos();
+        this.watchdog = Thread.ofVirtual().name("write-watchdog").start(this::watch);
+    }
+
+    public void register(EventStream stream) {
+        byQueue.put(stream.queue(), stream);
+    }
+
+    public void unregister(EventStream stream) {
+        byQueue.remove(stream.queue(), stream);
+    }
+
+    public EventStream find(String queue) {
+        return byQueue.get(queue);
+    }
+
+    public List<EventStream> all() {
+        return List.copyOf(byQueue.values());
+    }
+
+    /** Tells every open stream to end for {@code reason}; returns how many were told. */
+    public int endAll(Handoff.End reason) {
+        List<EventStream> streams = all();
+        streams.forEach(s -> s.end(reason));
+        return streams.size();
+    }
+
+    public int size() {
+        return byQueue.size();
+    }
+
+    private void watch() {
+        long period = Math.max(100_000_000L, Math.min(1_000_000_000L, writeTimeoutNanos / 4));
+        try {
+            while (!closed.await(period, TimeUnit.NANOSECONDS)) {
+                long now = System.nanoTime();
+                for (EventStream stream : byQueue.values()) {
+                    if (stream.abortIfStuck(now, writeTimeoutNanos)) {
+                        metrics.writeTimeout();
+                        LOG.log(System.Logger.Level.INFO, "stream on queue '" + stream.queue()
+                                + "' ended: client read nothing for " + writeTimeoutNanos / 1_000_000_000L + " s");
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+    }
+}
