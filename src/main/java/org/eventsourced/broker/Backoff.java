@@ -3,10 +3,13 @@ package org.eventsourced.broker;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Capped exponential backoff with full jitter for reconnect attempts. Not thread-safe. */
+/**
+ * Capped exponential backoff with jitter for reconnect attempts. The cap is short so a broker
+ * that comes back is in use again within about 1.5 s. Not thread-safe.
+ */
 final class Backoff {
     private static final long FIRST_MILLIS = 100;
-    private static final long CAP_MILLIS = 10_000;
+    private static final long CAP_MILLIS = 1_500;
     private long ceiling = FIRST_MILLIS;
 
     Duration next() {

@@ -31,6 +31,7 @@ public final class SseClient implements AutoCloseable {
     private final SseParser parser = new SseParser();
     private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
     private int chunkLeft;
+    private long contentLeft;
     private boolean ended;
     private final ByteArrayOutputStream undecoded = new ByteArrayOutputStream();
 
@@ -40,6 +41,9 @@ public final class SseClient implements AutoCloseable {
         this.status = status;
         this.headers = headers;
         this.chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
+        String length = headers.get("content-length");
+        this.contentLeft = length == null ? -1 : Long.parseLong(length);
+        this.ended = contentLeft == 0 || status == 204;
     }
 
     /** Sends {@code GET target} with the extra header lines given, and reads the response head. */
@@ -171,13 +175,17 @@ public final class SseClient implements AutoCloseable {
     }
 
     private boolean readRaw() throws IOException {
-        byte[] buf = new byte[8192];
+        byte[] buf = new byte[contentLeft < 0 ? 8192 : (int) Math.min(8192, contentLeft)];
         int n = in.read(buf);
         if (n < 0) {
             ended = true;
             return false;
         }
         append(buf, n);
+        if (contentLeft > 0) {
+            contentLeft -= n;
+            ended = contentLeft == 0;
+        }
         return true;
     }
 
