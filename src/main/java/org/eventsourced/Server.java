@@ -12,6 +12,7 @@ import org.eventsourced.config.Config;
 import org.eventsourced.http.HttpFront;
 import org.eventsourced.metrics.Expvar;
 import org.eventsourced.metrics.Metrics;
+import org.eventsourced.metrics.NodeStatus;
 import org.eventsourced.sse.StreamRegistry;
 
 /**
@@ -75,6 +76,11 @@ public final class Server implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** Each broker node's state, as /debug/vars shows it. */
+    public List<NodeStatus> nodeStatus() {
+        return pool.status();
     }
 
     /** Graceful drain, bounded by {@code server.shutdown_timeout}. Idempotent. */

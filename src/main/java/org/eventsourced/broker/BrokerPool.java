@@ -20,6 +20,7 @@ public final class BrokerPool implements AutoCloseable {
     private final List<Node> nodes;
     private final ExecutorService dispatch;
     private final AtomicInteger turn = new AtomicInteger();
+    private final QueueClaims claims = new QueueClaims();
 
     public BrokerPool(BrokerConfig config) {
         // consumer callbacks only hand deliveries over, so a few platform threads serve all channels
@@ -30,6 +31,11 @@ public final class BrokerPool implements AutoCloseable {
             list.add(new Node(node, config.channelMax(), dispatch));
         }
         this.nodes = List.copyOf(list);
+    }
+
+    /** The queues this instance streams right now. */
+    QueueClaims claims() {
+        return claims;
     }
 
     /** Starts connecting every node in the background; returns at once. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One stream's hold on its client's queue: a channel of its own, the queue declared, an
@@ -27,14 +28,19 @@ public final class Subscription implements AutoCloseable {
     private final HandoffConsumer consumer;
     private final LinkedBlockingQueue<Handoff> handoff;
     private final int readyAtStart;
+    private final String lock;
+    private final QueueClaims claims;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Subscription(String queue, ChannelLease lease, HandoffConsumer consumer,
-            LinkedBlockingQueue<Handoff> handoff, int readyAtStart) {
+            LinkedBlockingQueue<Handoff> handoff, int readyAtStart, String lock, QueueClaims claims) {
         this.queue = queue;
         this.lease = lease;
         this.consumer = consumer;
         this.handoff = handoff;
         this.readyAtStart = readyAtStart;
+        this.lock = lock;
+        this.claims = claims;
     }
 
     /**
@@ -44,6 +50,19 @@ public final class Subscription implements AutoCloseable {
      * @throws BrokerUnavailableException no channel could be had, or the broker failed meanwhile
      */
     public static Subscription open(BrokerPool pool, String queue, QueueOptions options)
+            throws BrokerUnavailableException, QueueBusyException {
+        if (!pool.claims().claim(queue)) {
+            throw new QueueBusyException(queue);
+        }
+        try {
+            return openClaimed(pool, queue, options);
+        } catch (BrokerUnavailableException | QueueBusyException | RuntimeException e) {
+            pool.claims().release(queue);
+            throw e;
+        }
+    }
+
+    private static Subscription openClaimed(BrokerPool pool, String queue, QueueOptions options)
             throws BrokerUnavailableException, QueueBusyException {
         ChannelLease lease = pool.openChannel();
         try {
@@ -60,11 +79,13 @@ public final class Subscription implements AutoCloseable {
                 lease = pool.openChannel();
                 declared = lease.channel.queueDeclarePassive(queue);
             }
+            String lock = options.quorum() ? QueueLock.take(lease.channel, queue) : null;
             LinkedBlockingQueue<Handoff> handoff = new LinkedBlockingQueue<>();
             HandoffConsumer consumer = new HandoffConsumer(handoff);
             lease.channel.basicQos(options.prefetch());
             lease.channel.basicConsume(queue, false, "", false, true, null, consumer);
-            return new Subscription(queue, lease, consumer, handoff, declared.getMessageCount());
+            return new Subscription(queue, lease, consumer, handoff, declared.getMessageCount(), lock,
+                    pool.claims());
         } catch (IOException | AlreadyClosedException e) {
             lease.close();
             int code = replyCode(e);
@@ -131,7 +152,14 @@ public final class Subscription implements AutoCloseable {
     /** Closes the channel: unacked deliveries return to the queue. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         consumer.closing();
+        if (lock != null) {
+            QueueLock.release(lease.channel, lock);
+        }
         lease.close();
+        claims.release(queue);
     }
 }

@@ -103,6 +103,8 @@ final class StreamHandler {
             EventStream.Outcome outcome = stream.run();
             LOG.log(System.Logger.Level.DEBUG, "stream on queue '" + subscription.queue() + "' ended: " + outcome);
         } finally {
+            // the queue is free again before the stream counts as closed
+            subscription.close();
             registry.unregister(stream);
             metrics.streamClosed();
         }
