@@ -21,6 +21,7 @@ public final class BrokerPool implements AutoCloseable {
     private final ExecutorService dispatch;
     private final AtomicInteger turn = new AtomicInteger();
     private final QueueClaims claims = new QueueClaims();
+    private final ControlBus control = new ControlBus();
 
     public BrokerPool(BrokerConfig config) {
         // consumer callbacks only hand deliveries over, so a few platform threads serve all channels
@@ -28,9 +29,14 @@ public final class BrokerPool implements AutoCloseable {
                 Thread.ofPlatform().name("amqp-dispatch-", 0).daemon().factory());
         List<Node> list = new ArrayList<>();
         for (BrokerNode node : config.nodes()) {
-            list.add(new Node(node, config.channelMax(), dispatch));
+            list.add(new Node(node, config.channelMax(), dispatch, control));
         }
         this.nodes = List.copyOf(list);
+    }
+
+    /** The channel to the other instances on the same brokers. */
+    public ControlBus control() {
+        return control;
     }
 
     /** The queues this instance streams right now. */

@@ -34,9 +34,12 @@ final class Node {
     private volatile boolean up;
     private volatile boolean closed;
 
-    Node(BrokerNode config, int channelMax, ExecutorService dispatch) {
+    private final ControlBus control;
+
+    Node(BrokerNode config, int channelMax, ExecutorService dispatch, ControlBus control) {
         this.config = config;
         this.factory = factory(config, channelMax, dispatch);
+        this.control = control;
     }
 
     private static ConnectionFactory factory(BrokerNode node, int channelMax, ExecutorService dispatch) {
@@ -186,6 +189,7 @@ final class Node {
         while (!closed) {
             try {
                 NodeConnection c = connect();
+                control.attach(c);
                 lock.lock();
                 try {
                     connections.add(c);

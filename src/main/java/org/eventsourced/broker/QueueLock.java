@@ -1,11 +1,13 @@
 package org.eventsourced.broker;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One stream per quorum queue. Quorum queues accept a second consumer even when the first
@@ -15,6 +17,8 @@ import java.util.HexFormat;
  * connection are kept apart by {@link QueueClaims}.
  */
 final class QueueLock {
+    private static final long FORMER_CONSUMER_WAIT_NANOS = 1_000_000_000L;
+
     private QueueLock() {
     }
 
@@ -26,6 +30,23 @@ final class QueueLock {
         String name = nameFor(queue);
         channel.queueDeclare(name, false, true, true, null);
         return name;
+    }
+
+    /**
+     * A quorum queue removes a closed consumer asynchronously; until it has, new messages can
+     * still be assigned to it and come back later, out of order. With the lock held no live
+     * stream consumes, so any consumer still counted is on its way out: wait for it (bounded).
+     *
+     * @return the messages ready once it is gone (its unacked ones included)
+     */
+    static int awaitFormerConsumerGone(Channel channel, String queue) throws IOException {
+        long deadline = System.nanoTime() + FORMER_CONSUMER_WAIT_NANOS;
+        AMQP.Queue.DeclareOk state = channel.queueDeclarePassive(queue);
+        while (state.getConsumerCount() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(5_000_000L);
+            state = channel.queueDeclarePassive(queue);
+        }
+        return state.getMessageCount();
     }
 
     static void release(Channel channel, String lock) {

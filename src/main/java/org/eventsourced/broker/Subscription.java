@@ -79,12 +79,17 @@ public final class Subscription implements AutoCloseable {
                 lease = pool.openChannel();
                 declared = lease.channel.queueDeclarePassive(queue);
             }
-            String lock = options.quorum() ? QueueLock.take(lease.channel, queue) : null;
+            String lock = null;
+            int ready = declared.getMessageCount();
+            if (options.quorum()) {
+                lock = QueueLock.take(lease.channel, queue);
+                ready = QueueLock.awaitFormerConsumerGone(lease.channel, queue);
+            }
             LinkedBlockingQueue<Handoff> handoff = new LinkedBlockingQueue<>();
             HandoffConsumer consumer = new HandoffConsumer(handoff);
             lease.channel.basicQos(options.prefetch());
             lease.channel.basicConsume(queue, false, "", false, true, null, consumer);
-            return new Subscription(queue, lease, consumer, handoff, declared.getMessageCount(), lock,
+            return new Subscription(queue, lease, consumer, handoff, ready, lock,
                     pool.claims());
         } catch (IOException | AlreadyClosedException e) {
             lease.close();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eventsourced.broker.BrokerPool;
 import org.eventsourced.broker.QueueOptions;
 import org.eventsourced.config.Config;
+import org.eventsourced.config.QueueConfig;
 import org.eventsourced.metrics.Expvar;
 import org.eventsourced.metrics.Metrics;
 import org.eventsourced.sse.StreamRegistry;
@@ -41,7 +42,8 @@ public final class HttpFront implements AutoCloseable {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(requestThreads(metrics));
         HttpFront front = new HttpFront(server, executor);
         StreamHandler streams = new StreamHandler(config.queue().pattern(),
-                new Subscriptions(pool, QueueOptions.of(config.queue())), registry, StreamSettings.of(config),
+                new Subscriptions(pool, QueueOptions.of(config.queue()), registry,
+                        config.queue().takeover() == QueueConfig.Takeover.RECONNECT), registry, StreamSettings.of(config),
                 config.header().sse(), metrics, front.accepting::get);
         StatusHandler status = new StatusHandler(expvar, pool, metrics, front.accepting::get);
         server.createContext("/", new Router(new Cors(config.header().cors()), streams, status, metrics));

@@ -101,6 +101,14 @@ public final class Metrics {
         (remote ? takeoversRemote : takeoversLocal).increment();
     }
 
+    public long takeoversLocal() {
+        return takeoversLocal.sum();
+    }
+
+    public long takeoversRemote() {
+        return takeoversRemote.sum();
+    }
+
     public void error() {
         errors.increment();
     }

@@ -17,6 +17,9 @@ import org.eventsourced.metrics.Metrics;
  */
 public final class EventStream {
     private static final long HOLD_NANOS = 1_000_000_000L;
+    private static final long REPLACED_RETRY_MILLIS = 500;
+    /** A stream younger than this cannot be taken over, so two live tabs cannot swap forever. */
+    public static final long TAKEOVER_MIN_AGE_NANOS = 2_000_000_000L;
 
     private final Subscription subscription;
     private final OutputStream out;
@@ -184,9 +187,13 @@ public final class EventStream {
         switch (end.reason()) {
             case SHUTDOWN, BROKER_LOST -> SseEncoder.encode(
                     new SseFrame.Retry(jittered(settings.retry().toMillis())), buffer);
-            case REPLACED -> SseEncoder.encode(new SseFrame.Event(null, "eventsourced-replaced",
-                    "this stream was taken over by a newer connection on the same queue".getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8)), buffer);
+            case REPLACED -> {
+                SseEncoder.encode(new SseFrame.Event(null, "eventsourced-replaced",
+                        "this stream was taken over by a newer connection on the same queue".getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8)), buffer);
+                // come back sooner than a takeover is allowed: a second live tab then gets 503 and stops
+                SseEncoder.encode(new SseFrame.Retry(REPLACED_RETRY_MILLIS), buffer);
+            }
             case EXPIRED -> SseEncoder.encode(new SseFrame.Event(null, "eventsourced-expired",
                     "the access token of this stream expired".getBytes(
                             java.nio.charset.StandardCharsets.UTF_8)), buffer);
@@ -220,6 +227,14 @@ public final class EventStream {
         writeTimedOut = true;
         t.interrupt();
         return true;
+    }
+
+    /** Ends the stream now, even in the middle of a blocked write (the socket is closed under it). */
+    void forceClose() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     private static long jittered(long millis) {

@@ -14,6 +14,8 @@ import org.eventsourced.metrics.Metrics;
  */
 public final class StreamRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StreamRegistry.class.getName());
+    /** A replaced stream that has not let go by then is blocked on a dead client: close it. */
+    private static final long FORCE_AFTER_MILLIS = 300;
 
     private final ConcurrentHashMap<String, EventStream> byQueue = new ConcurrentHashMap<>();
     private final Metrics metrics;
@@ -48,6 +50,33 @@ public final class StreamRegistry implements AutoCloseable {
         List<EventStream> streams = all();
         streams.forEach(s -> s.end(reason));
         return streams.size();
+    }
+
+    /**
+     * Ends this instance's stream on {@code queue} so a reconnecting client can have it: the
+     * stream is told why, and if it is stuck in a write it is closed under it shortly after.
+     *
+     * @return false when no stream here holds the queue or it is too young to be replaced
+     */
+    public boolean replace(String queue, boolean remote) {
+        EventStream holder = byQueue.get(queue);
+        if (holder == null || holder.ageNanos() < EventStream.TAKEOVER_MIN_AGE_NANOS) {
+            return false;
+        }
+        metrics.takeover(remote);
+        LOG.log(System.Logger.Level.INFO, "stream on queue '" + queue + "' taken over by a reconnect"
+                + (remote ? " on another instance" : ""));
+        holder.end(new Handoff.End(Handoff.Reason.REPLACED, "taken over"));
+        Thread.ofVirtual().name("takeover-watch").start(() -> {
+            try {
+                if (!closed.await(FORCE_AFTER_MILLIS, TimeUnit.MILLISECONDS) && byQueue.get(queue) == holder) {
+                    holder.forceClose();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return true;
     }
 
     public int size() {

@@ -98,7 +98,8 @@ class PoolScalingTest {
                         BROKER.publish(queues.get(i), "m");
                         assertEquals("m", clients.get(i).nextEvent(WAIT).data());
                     }
-                    assertEquals(10, server.server().nodeStatus().get(1).channels());
+                    // two more channels are the control bus of the node (see ControlBus)
+                    assertEquals(12, server.server().nodeStatus().get(1).channels());
                 } finally {
                     queues.forEach(BROKER::delete);
                     clients.forEach(SseClient::close);
@@ -128,8 +129,8 @@ class PoolScalingTest {
             }
             try {
                 List<NodeStatus> nodes = server.server().nodeStatus();
-                assertEquals(5, nodes.get(0).channels(), nodes.toString());
-                assertEquals(5, nodes.get(1).channels(), nodes.toString());
+                assertEquals(5 + 2, nodes.get(0).channels(), nodes.toString());
+                assertEquals(5 + 2, nodes.get(1).channels(), nodes.toString());
             } finally {
                 queues.forEach(BROKER::delete);
                 clients.forEach(SseClient::close);
