@@ -67,7 +67,7 @@ public final class Main {
         LOG.log(System.Logger.Level.INFO, "eventsourced " + version() + " on Java " + Runtime.version()
                 + "; config from " + (config.sources().isEmpty() ? "built-in defaults" : config.sources()));
         config.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
-        RuntimeChecks.warnAboutRuntime();
+        RuntimeChecks.warnAboutRuntime(config.limits());
         List<String> cmdline = new ArrayList<>();
         cmdline.add("eventsourced");
         cmdline.addAll(List.of(args));

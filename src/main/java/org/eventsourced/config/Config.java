@@ -15,6 +15,8 @@ public record Config(
         QueueConfig queue,
         DeliveryConfig delivery,
         HeaderConfig header,
+        AuthConfig auth,
+        LimitsConfig limits,
         List<String> sources,
         List<String> warnings) {
 
@@ -24,6 +26,8 @@ public record Config(
         Objects.requireNonNull(queue);
         Objects.requireNonNull(delivery);
         Objects.requireNonNull(header);
+        Objects.requireNonNull(auth);
+        Objects.requireNonNull(limits);
         sources = List.copyOf(sources);
         warnings = List.copyOf(warnings);
     }

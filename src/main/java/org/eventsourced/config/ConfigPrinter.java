@@ -58,6 +58,26 @@ public final class ConfigPrinter {
         out.append("header:\n");
         headers(out, "cors", config.header().cors(), Settings.DEFAULT_CORS);
         headers(out, "sse", config.header().sse(), Settings.DEFAULT_SSE);
+
+        AuthConfig auth = config.auth();
+        out.append("auth:\n");
+        if (auth.enabled()) {
+            out.append("  secret:  # not shown\n");
+            auth.secrets().forEach(s -> out.append("    - '****'\n"));
+        } else {
+            line(out, "secret", "~  # tokens off");
+        }
+        line(out, "query", scalar(auth.queryParameter()));
+        line(out, "cookie", scalar(auth.cookie()));
+
+        LimitsConfig limits = config.limits();
+        out.append("limits:\n");
+        line(out, "max_streams", Integer.toString(limits.maxStreams()));
+        line(out, "header_bytes", Integer.toString(limits.headerBytes()));
+        line(out, "header_count", Integer.toString(limits.headerCount()));
+        line(out, "head_timeout", seconds(limits.headTimeout()));
+        line(out, "query_bytes", Integer.toString(limits.queryBytes()));
+        line(out, "cookie_bytes", Integer.toString(limits.cookieBytes()));
         return out.toString();
     }
 

@@ -20,6 +20,9 @@ final class Keys {
         sections.put("queue", List.of("pattern", "expire", "prefetch", "type", "takeover"));
         sections.put("delivery", List.of("ack_delay", "ack_window"));
         sections.put("header", List.of("cors", "sse"));
+        sections.put("auth", List.of("secret", "query", "cookie"));
+        sections.put("limits", List.of("max_streams", "header_bytes", "header_count", "head_timeout",
+                "query_bytes", "cookie_bytes"));
         return Collections.unmodifiableMap(sections);
     }
 

@@ -26,7 +26,8 @@ final class Settings {
             "X-Accel-Buffering", "no");
     /** RabbitMQ's x-expires is at most 2^32-1 milliseconds. */
     static final long MAX_EXPIRE_SECONDS = 0xFFFF_FFFFL / 1000;
-    static final long MAX_ACK_DELAY_SECONDS = 86_400;
+    /** Well under RabbitMQ's consumer_timeout (30 min by default), past which it closes the channel. */
+    static final long MAX_ACK_DELAY_SECONDS = 900;
     private static final String POSITIVE_SECONDS = "must be a positive whole number of seconds";
 
     private final Setting<Address> address = new Setting<>(new Address("0.0.0.0", 2069));
@@ -46,6 +47,15 @@ final class Settings {
     private final Setting<Integer> ackWindow = new Setting<>(500);
     private final HeaderMap cors = new HeaderMap("header.cors", DEFAULT_CORS);
     private final HeaderMap sse = new HeaderMap("header.sse", DEFAULT_SSE);
+    private final Setting<List<String>> secrets = new Setting<>(List.of());
+    private final Setting<String> tokenQuery = new Setting<>("token");
+    private final Setting<String> tokenCookie = new Setting<>("eventsourced_token");
+    private final Setting<Integer> maxStreams = new Setting<>(0);
+    private final Setting<Integer> headerBytes = new Setting<>(8192);
+    private final Setting<Integer> headerCount = new Setting<>(50);
+    private final Setting<Duration> headTimeout = new Setting<>(Duration.ofSeconds(10));
+    private final Setting<Integer> queryBytes = new Setting<>(2048);
+    private final Setting<Integer> cookieBytes = new Setting<>(4096);
 
     /** A value and where it was last set. */
     private static final class Setting<T> {
@@ -112,8 +122,24 @@ final class Settings {
                     "must be a whole number of messages >= 0"), e);
             case "header.cors" -> cors.apply(e, doc, warnings);
             case "header.sse" -> sse.apply(e, doc, warnings);
+            case "auth.secret" -> secrets.set(Values.secrets(e, doc), e);
+            case "auth.query" -> tokenQuery.set(Values.token(e), e);
+            case "auth.cookie" -> tokenCookie.set(Values.token(e), e);
+            case "limits.max_streams" -> maxStreams.set((int) Values.whole(e, 0, 1_000_000,
+                    "must be 0 (sized from the file-descriptor limit) or a whole number of streams",
+                    "must be at most 1000000"), e);
+            case "limits.header_bytes" -> headerBytes.set(positiveInt(e, "bytes"), e);
+            case "limits.header_count" -> headerCount.set(positiveInt(e, "headers"), e);
+            case "limits.head_timeout" -> headTimeout.set(Duration.ofSeconds(Values.whole(e, 1, POSITIVE_SECONDS)), e);
+            case "limits.query_bytes" -> queryBytes.set(positiveInt(e, "bytes"), e);
+            case "limits.cookie_bytes" -> cookieBytes.set(positiveInt(e, "bytes"), e);
             default -> throw e.error(Keys.unknown(e.path().substring(0, e.path().lastIndexOf('.')), e.name()));
         }
+    }
+
+    private static int positiveInt(Entry e, String unit) {
+        return (int) Values.whole(e, 1, 1_048_576, "must be a positive whole number of " + unit,
+                "must be at most 1048576 " + unit);
     }
 
     /** Checks the keys against each other and builds the records. */
@@ -127,6 +153,9 @@ final class Settings {
                     new QueueConfig(pattern.value, expire.value, prefetch.value, type.value, takeover.value),
                     new DeliveryConfig(ackDelay.value, ackWindow.value),
                     new HeaderConfig(cors.values(), sse.values()),
+                    new AuthConfig(secrets.value, tokenQuery.value, tokenCookie.value),
+                    new LimitsConfig(maxStreams.value, headerBytes.value, headerCount.value, headTimeout.value,
+                            queryBytes.value, cookieBytes.value),
                     sources,
                     warnings);
         } catch (IllegalArgumentException e) {

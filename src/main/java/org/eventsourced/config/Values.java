@@ -121,6 +121,41 @@ final class Values {
         }
     }
 
+    /** One or two HMAC secrets of at least 16 bytes; never quoted back in an error. */
+    static List<String> secrets(Entry entry, YamlDoc doc) {
+        List<String> secrets = new ArrayList<>();
+        if (entry.value() instanceof SequenceNode list) {
+            for (Node item : list.getValue()) {
+                if (!(item instanceof ScalarNode scalar) || YamlDoc.isNull(item)) {
+                    throw doc.origin(item).error(entry.path(), "each item must be a secret string");
+                }
+                secrets.add(scalar.getValue());
+            }
+        } else if (entry.value() instanceof ScalarNode && !entry.isNull()) {
+            secrets.add(entry.text());
+        } else if (!entry.isNull()) {
+            throw entry.error("must be a secret string or a list of two (current, previous)");
+        }
+        if (secrets.size() > 2) {
+            throw entry.error("at most two secrets: the current one and the one being retired");
+        }
+        for (String secret : secrets) {
+            if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+                throw entry.error("each secret must be at least 16 bytes (value not shown)");
+            }
+        }
+        return secrets;
+    }
+
+    /** A query parameter or cookie name. */
+    static String token(Entry entry) {
+        String text = entry.text().trim();
+        if (!text.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw entry.error("must be a name of letters, digits, '_', '.' or '-', got " + quoted(text));
+        }
+        return text;
+    }
+
     /** A list of broker URLs, or a single URL; errors point at the offending item. */
     static List<BrokerNode> brokerNodes(Entry entry, YamlDoc doc) {
         if (entry.value() instanceof SequenceNode list) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eventsourced.broker.BrokerPool;
 import org.eventsourced.broker.QueueOptions;
 import org.eventsourced.config.Config;
+import org.eventsourced.config.LimitsConfig;
 import org.eventsourced.config.QueueConfig;
 import org.eventsourced.metrics.Expvar;
 import org.eventsourced.metrics.Metrics;
@@ -37,6 +38,7 @@ public final class HttpFront implements AutoCloseable {
     /** Binds and starts serving. */
     public static HttpFront start(Config config, BrokerPool pool, StreamRegistry registry, Metrics metrics,
             Expvar expvar) throws IOException {
+        configureJdkServer(config.limits());
         InetSocketAddress address = new InetSocketAddress(config.server().host(), config.server().port());
         HttpServer server = HttpServer.create(address, BACKLOG);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(requestThreads(metrics));
@@ -44,14 +46,36 @@ public final class HttpFront implements AutoCloseable {
         StreamHandler streams = new StreamHandler(config.queue().pattern(),
                 new Subscriptions(pool, QueueOptions.of(config.queue()), registry,
                         config.queue().takeover() == QueueConfig.Takeover.RECONNECT), registry, StreamSettings.of(config),
-                config.header().sse(), metrics, front.accepting::get);
+                config.header().sse(), metrics, front.accepting::get, new Access(config.auth(), metrics),
+                maxStreams(config.limits()));
         StatusHandler status = new StatusHandler(expvar, pool, metrics, front.accepting::get);
-        server.createContext("/", new Router(new Cors(config.header().cors()), streams, status, metrics));
+        server.createContext("/", new Router(new Cors(config.header().cors()),
+                new RequestLimits(config.limits(), metrics), streams, status, metrics));
         server.setExecutor(executor);
         server.start();
         LOG.log(System.Logger.Level.INFO, "listening on " + front.address().getHostString() + ":"
                 + front.address().getPort());
         return front;
+    }
+
+    /**
+     * The JDK server reads these once, when its first instance is made, so they are set here
+     * and only here: the time a client has to send its request head (slowloris), and caps on
+     * header count and size above ours so absurd heads are cut before they are parsed.
+     */
+    private static void configureJdkServer(LimitsConfig limits) {
+        System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(limits.headTimeout().toSeconds()));
+        System.setProperty("sun.net.httpserver.maxReqHeaders", Integer.toString(Math.max(200, 2 * limits.headerCount())));
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(2 * limits.headerBytes()));
+    }
+
+    /** The configured cap, or what the process's file descriptors allow (one socket per stream). */
+    private static int maxStreams(LimitsConfig limits) {
+        if (limits.maxStreams() > 0) {
+            return limits.maxStreams();
+        }
+        long fds = FileDescriptors.limit();
+        return fds <= 0 ? 10_000 : (int) Math.max(16, Math.min(Integer.MAX_VALUE, fds - FileDescriptors.RESERVED));
     }
 
     private static ThreadFactory requestThreads(Metrics metrics) {

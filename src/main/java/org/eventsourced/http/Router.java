@@ -17,9 +17,11 @@ final class Router implements HttpHandler {
     private final StreamHandler streams;
     private final StatusHandler status;
     private final Metrics metrics;
+    private final RequestLimits limits;
 
-    Router(Cors cors, StreamHandler streams, StatusHandler status, Metrics metrics) {
+    Router(Cors cors, RequestLimits limits, StreamHandler streams, StatusHandler status, Metrics metrics) {
         this.cors = cors;
+        this.limits = limits;
         this.streams = streams;
         this.status = status;
         this.metrics = metrics;
@@ -45,7 +47,10 @@ final class Router implements HttpHandler {
     }
 
     private void route(HttpExchange exchange) throws IOException {
-        cors.apply(exchange.getResponseHeaders());
+        cors.apply(exchange.getRequestHeaders(), exchange.getResponseHeaders());
+        if (!limits.admit(exchange)) {
+            return;
+        }
         String method = exchange.getRequestMethod();
         if (method.equals("OPTIONS")) {
             exchange.sendResponseHeaders(204, -1);

@@ -30,9 +30,14 @@ final class StreamHandler {
     private final Metrics metrics;
     private final BooleanSupplier accepting;
     private final String retryAfter;
+    private final Access access;
+    private final int maxStreams;
 
     StreamHandler(QueueNamePattern pattern, Subscriptions subscriptions, StreamRegistry registry,
-            StreamSettings settings, Map<String, String> sseHeaders, Metrics metrics, BooleanSupplier accepting) {
+            StreamSettings settings, Map<String, String> sseHeaders, Metrics metrics, BooleanSupplier accepting,
+            Access access, int maxStreams) {
+        this.access = access;
+        this.maxStreams = maxStreams;
         this.pattern = pattern;
         this.subscriptions = subscriptions;
         this.registry = registry;
@@ -48,8 +53,18 @@ final class StreamHandler {
             unavailable(exchange, "server is shutting down");
             return;
         }
+        if (metrics.openStreams() >= maxStreams) {
+            metrics.rejectedLimit();
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+            Responses.reject(exchange, 503, "stream limit of this instance reached (" + maxStreams + ")");
+            return;
+        }
         String queue = queueName(exchange);
         if (queue == null) {
+            return;
+        }
+        long expiresAtNanos = access.admit(exchange, queue);
+        if (expiresAtNanos == Access.REFUSED) {
             return;
         }
         String lastEventId = LastEventId.of(exchange);
@@ -66,7 +81,7 @@ final class StreamHandler {
             return;
         }
         try (subscription) {
-            stream(exchange, subscription, lastEventId);
+            stream(exchange, subscription, lastEventId, expiresAtNanos);
         }
     }
 
@@ -90,12 +105,14 @@ final class StreamHandler {
         };
     }
 
-    private void stream(HttpExchange exchange, Subscription subscription, String lastEventId) throws IOException {
+    private void stream(HttpExchange exchange, Subscription subscription, String lastEventId, long expiresAtNanos)
+            throws IOException {
         sseHeaders.forEach(exchange.getResponseHeaders()::set);
         exchange.sendResponseHeaders(200, 0);
         String firstId = lastEventId != null ? lastEventId : "es-" + UUID.randomUUID();
         OutputStream body = exchange.getResponseBody();
-        EventStream stream = new EventStream(subscription, body, settings, metrics, lastEventId, firstId);
+        EventStream stream = new EventStream(subscription, body, settings, metrics, lastEventId, firstId,
+                expiresAtNanos);
         registry.register(stream);
         metrics.streamOpened();
         LOG.log(System.Logger.Level.DEBUG, "stream opened on queue '" + subscription.queue() + "'");

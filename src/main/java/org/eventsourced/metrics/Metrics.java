@@ -101,6 +101,10 @@ public final class Metrics {
         (remote ? takeoversRemote : takeoversLocal).increment();
     }
 
+    public long writeTimeouts() {
+        return writeTimeouts.sum();
+    }
+
     public long takeoversLocal() {
         return takeoversLocal.sum();
     }

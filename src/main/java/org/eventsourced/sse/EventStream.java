@@ -29,6 +29,7 @@ public final class EventStream {
     private final Resume resume;
     private final String firstId;
     private final long startedNanos = System.nanoTime();
+    private final long expiresAtNanos;
     private volatile long writingSinceNanos;
     private volatile boolean writeTimedOut;
     private volatile Thread thread;
@@ -36,9 +37,11 @@ public final class EventStream {
     /**
      * @param lastEventId the client's Last-Event-ID, or null on a fresh open
      * @param firstId     the bare id the stream starts with (the client's id on a resume)
+     * @param expiresAtNanos when the client's access token expires ({@code Long.MAX_VALUE}: never)
      */
     public EventStream(Subscription subscription, OutputStream out, StreamSettings settings, Metrics metrics,
-            String lastEventId, String firstId) {
+            String lastEventId, String firstId, long expiresAtNanos) {
+        this.expiresAtNanos = expiresAtNanos;
         this.subscription = subscription;
         this.out = out;
         this.settings = settings;
@@ -93,7 +96,7 @@ public final class EventStream {
         List<Delivery> toWrite = new ArrayList<>();
         while (true) {
             long now = System.nanoTime();
-            long deadline = Math.min(Math.min(nextHeartbeat, acks.nextDeadline()), holdUntil);
+            long deadline = Math.min(Math.min(nextHeartbeat, acks.nextDeadline()), Math.min(holdUntil, expiresAtNanos));
             Handoff first = subscription.poll(Math.max(0, deadline - now));
             now = System.nanoTime();
             if (first != null) {
@@ -118,6 +121,9 @@ public final class EventStream {
                 nextHeartbeat = now + heartbeatNanos;
             }
             ackDue(now);
+            if (end == null && now - expiresAtNanos >= 0) {
+                end = new Handoff.End(Handoff.Reason.EXPIRED, "access token expired");
+            }
             if (end != null) {
                 farewell(end);
                 return Outcome.of(end.reason());

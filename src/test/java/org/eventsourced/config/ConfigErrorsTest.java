@@ -41,7 +41,7 @@ class ConfigErrorsTest {
 
     @Test
     void unknownKeyWithNothingNearListsTheKnownOnes() {
-        assertEquals("config.yml:1: logging: unknown key (the sections are server, broker, queue, delivery, header)",
+        assertEquals("config.yml:1: logging: unknown key (the sections are server, broker, queue, delivery, header, auth, limits)",
                 files.error("logging: debug\n"));
         assertEquals("config.yml:2: delivery.mode: unknown key (delivery has ack_delay, ack_window)",
                 files.error("delivery:\n  mode: fast\n"));
@@ -59,7 +59,7 @@ class ConfigErrorsTest {
                 files.error("broker:\n  node:\n    - [amqp://h/]\n"));
         assertEquals("config.yml:2: header.sse: must be a map of header name: value, got \"no-cache\"",
                 files.error("header:\n  sse: no-cache\n"));
-        assertEquals("config.yml:1: the file must be a map of sections (server, broker, queue, delivery, header),"
+        assertEquals("config.yml:1: the file must be a map of sections (server, broker, queue, delivery, header, auth, limits),"
                 + " got a list", files.error("- server\n"));
         assertEquals("config.yml:2: queue.expire: has no value (remove the line to keep the default)",
                 files.error("queue:\n  expire:\n"));
@@ -209,7 +209,7 @@ class ConfigErrorsTest {
     @Test
     void keyThatLooksLikeAUrlWithPasswordIsMaskedInTheMessage() {
         assertEquals("config.yml:1: amqp://u:****@host/: unknown key (the sections are server, broker, queue,"
-                + " delivery, header)", files.error("\"amqp://u:s3cret@host/\": x\n"));
+                + " delivery, header, auth, limits)", files.error("\"amqp://u:s3cret@host/\": x\n"));
     }
 
     @Test

@@ -49,6 +49,17 @@ class ConfigPrinterTest {
                     Content-Type: text/event-stream; charset=utf-8
                     Cache-Control: no-cache
                     X-Accel-Buffering: 'no'
+                auth:
+                  secret: ~  # tokens off
+                  query: token
+                  cookie: eventsourced_token
+                limits:
+                  max_streams: 0
+                  header_bytes: 8192
+                  header_count: 50
+                  head_timeout: 10
+                  query_bytes: 2048
+                  cookie_bytes: 4096
                 """, ConfigPrinter.toYaml(ConfigLoader.load(List.of())));
     }
 

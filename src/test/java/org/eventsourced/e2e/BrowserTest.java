@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class BrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Path PAGE_DIR = Path.of("examples", "browser");
+    private static final Path NGINX_SNIPPET = Path.of("examples", "nginx", "eventsourced.conf");
 
     private static StaticSite site;
     private static Chromium chromium;
@@ -135,6 +136,40 @@ class BrowserTest {
             if (second != null) {
                 second.close();
             }
+        }
+    }
+
+    @Test
+    void pageBehindNginxTakesItsQueueBackWhenTheProxyCutsTheStream() {
+        // nginx cuts the idle stream at proxy_read_timeout (2 s), long before the server's next
+        // heartbeat (15 s) would show it the client is gone: the browser's reconnect, with
+        // Last-Event-ID, must take the queue over from the stream the server still holds
+        // rather than get a 503, which would close the EventSource for good
+        String queue = TestBroker.uniqueQueue("browser-proxy-cut");
+        try (TestServer server = TestServer.start("server:\n  heartbeat: 15\n  retry: 300\n");
+                Nginx nginx = Nginx.start(port -> """
+                        upstream eventsourced {
+                            server 127.0.0.1:%d;
+                        }
+                        server {
+                            listen 127.0.0.1:%d;
+                            proxy_read_timeout 2s;
+                            include %s;
+                        }
+                        """.formatted(server.address().getPort(), port, NGINX_SNIPPET.toAbsolutePath()));
+                Tab tab = chromium.open(site.origin() + "/index.html?server="
+                        + encode("http://127.0.0.1:" + nginx.address().getPort() + "/events/")
+                        + "&id=" + encode(queue) + "&types=update")) {
+            awaitOpen(tab);
+            List<Seen> expected = new ArrayList<>();
+            publishUpdates(queue, 1, 2, expected);
+            awaitReceived(tab, 2);
+            tab.await("esState.reconnects >= 1 && esState.state === 'open'", WAIT,
+                    () -> "the page to reconnect through nginx after the cut; esState "
+                            + tab.eval("JSON.stringify(esState)") + "\n" + nginx.log());
+            publishUpdates(queue, 3, 4, expected);
+            awaitReceived(tab, 4);
+            assertEquals(expected, received(tab));
         }
     }
 

@@ -199,6 +199,10 @@ public final class SseClient implements AutoCloseable {
             if (size.isEmpty()) {
                 size = readLine(in);
             }
+            if (size == null) {
+                ended = true;
+                return false;
+            }
             chunkLeft = Integer.parseInt(size.split(";")[0].trim(), 16);
             if (chunkLeft == 0) {
                 readLine(in);
