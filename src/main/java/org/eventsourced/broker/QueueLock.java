@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * connection are kept apart by {@link QueueClaims}.
  */
 final class QueueLock {
-    private static final long FORMER_CONSUMER_WAIT_NANOS = 1_000_000_000L;
+    private static final long FORMER_CONSUMER_WAIT_NANOS = 5_000_000_000L;
 
     private QueueLock() {
     }
@@ -45,6 +45,10 @@ final class QueueLock {
         while (state.getConsumerCount() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(5_000_000L);
             state = channel.queueDeclarePassive(queue);
+        }
+        if (state.getConsumerCount() > 0) {
+            System.getLogger(QueueLock.class.getName()).log(System.Logger.Level.WARNING, "quorum queue '" + queue
+                    + "' still lists a former consumer; messages it held may arrive out of order");
         }
         return state.getMessageCount();
     }

@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import java.time.Duration;
 import org.eventsourced.testsupport.TestBroker;
 import org.eventsourced.testsupport.TestServer;
+import org.eventsourced.testsupport.SseClient;
+import org.eventsourced.testsupport.SseParser;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -87,6 +91,31 @@ class ResumeTest {
             points.add(1 + random.nextInt(total - 1));
         }
         return new ArrayList<>(points);
+    }
+
+    @Test
+    void lastEventIdQueryParameterResumesLikeTheHeader() throws Exception {
+        try (TestServer server = TestServer.start("""
+                server:
+                  heartbeat: 1
+                """)) {
+            String queue = TestBroker.uniqueQueue("resume-query");
+            try {
+                SseClient first = server.stream(queue);
+                first.readUntil("\n\n", Duration.ofSeconds(10));
+                publish(queue, 0, 10);
+                first.nextEvents(10, Duration.ofSeconds(10));
+                first.abort();
+                server.awaitOpenStreams(0);
+                try (SseClient again = SseClient.get(server.address(), "/?id=" + queue + "&lastEventId=m4")) {
+                    SseParser.Event next = again.nextEvent(Duration.ofSeconds(10));
+                    assertEquals("text 5", next.data(), "m0..m4 skipped");
+                    assertEquals("m5", next.lastEventId());
+                }
+            } finally {
+                BROKER.delete(queue);
+            }
+        }
     }
 
     @ParameterizedTest
