@@ -5,7 +5,8 @@
 //   window.received  every event in arrival order: {type, data, lastEventId, at}
 //                    (at = arrival time, ms since the epoch)
 //   window.esState   {state: 'idle'|'connecting'|'open'|'closed', readyState, url,
-//                     since, opens, reconnects, errors, history: [{state, at, detail}]}
+//                     withCredentials, since, opens, reconnects, errors,
+//                     history: [{state, at, detail}]}
 'use strict';
 
 (() => {
@@ -17,7 +18,7 @@
   const $ = (id) => document.getElementById(id);
   const received = [];
   const esState = {
-    state: 'idle', readyState: null, url: null, since: Date.now(),
+    state: 'idle', readyState: null, url: null, withCredentials: false, since: Date.now(),
     opens: 0, reconnects: 0, errors: 0, history: [],
   };
   window.received = received;
@@ -66,9 +67,12 @@
       return;
     }
     url.searchParams.set('id', $('queue').value.trim());
-    const es = new EventSource(url.href);
+    // withCredentials sends the server's cookies (a ${cookie:...} queue pattern, a cookie
+    // token); the server must then name this page's origin in Access-Control-Allow-Origin
+    const es = new EventSource(url.href, { withCredentials: $('credentials').checked });
     source = es;
     esState.url = url.href;
+    esState.withCredentials = es.withCredentials;
     $('url').textContent = url.href;
     let opened = 0;
 
@@ -146,6 +150,7 @@
   const params = new URLSearchParams(location.search);
   if (params.has('server')) $('server').value = params.get('server');
   if (params.has('types')) $('types').value = params.get('types');
+  if (params.has('credentials')) $('credentials').checked = params.get('credentials') === '1';
   if (params.has('id')) {
     $('queue').value = params.get('id');
     connect();

@@ -10,7 +10,7 @@ import java.util.Set;
  * CORS headers on every response, errors included. {@code Access-Control-Allow-Origin} in
  * {@code header.cors} is either {@code *} (anyone, no credentials) or an allow-list of
  * origins: an allowed request origin is echoed with {@code Access-Control-Allow-Credentials:
- * true}, so browsers send cookies; other origins get no CORS headers at all.
+ * true}, so browsers send cookies; other origins get no CORS headers at all, and a 403.
  */
 final class Cors {
     private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
@@ -33,6 +33,16 @@ final class Cors {
             rest.put(ALLOW_ORIGIN, "*");
         }
         this.headers = Map.copyOf(rest);
+    }
+
+    /**
+     * False for a browser request from an origin not on the allow-list: the browser would hide
+     * the answer from the page, but a stream would still consume and ack the user's messages,
+     * so such a request must not get one. Requests without Origin (non-browser) pass.
+     */
+    boolean allows(Headers request) {
+        String origin = request.getFirst("Origin");
+        return allowedOrigins == null || origin == null || allowedOrigins.contains(origin);
     }
 
     void apply(Headers request, Headers response) {

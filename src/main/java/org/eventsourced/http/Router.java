@@ -48,6 +48,11 @@ final class Router implements HttpHandler {
 
     private void route(HttpExchange exchange) throws IOException {
         cors.apply(exchange.getRequestHeaders(), exchange.getResponseHeaders());
+        if (!cors.allows(exchange.getRequestHeaders())) {
+            metrics.rejectedBadRequest();
+            Responses.reject(exchange, 403, "origin not allowed");
+            return;
+        }
         if (!limits.admit(exchange)) {
             return;
         }

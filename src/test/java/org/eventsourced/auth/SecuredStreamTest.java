@@ -104,6 +104,8 @@ class SecuredStreamTest {
             assertEquals("Origin", allowed.header("Vary"));
         }
         try (SseClient other = SseClient.get(server.address(), "/?id=x", "Origin: https://evil.example")) {
+            assertEquals(403, other.status(), "no stream for a page the browser would not let read it");
+            assertEquals("origin not allowed", other.header("X-Status-Reason"));
             assertNull(other.header("Access-Control-Allow-Origin"));
             assertNull(other.header("Access-Control-Allow-Credentials"));
             assertEquals("Origin", other.header("Vary"));

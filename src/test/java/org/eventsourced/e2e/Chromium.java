@@ -123,6 +123,15 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts a cookie in the browser's jar as if {@code url} had set it, for every tab. Cookies
+     * are per host, not per port: one set for {@code http://127.0.0.1:8080/} goes to every
+     * port of 127.0.0.1.
+     */
+    void setCookie(String url, String name, String value) {
+        cdp.send("Storage.setCookies", Map.of("cookies", List.of(Map.of("url", url, "name", name, "value", value))));
+    }
+
     @Override
     public void close() {
         try {

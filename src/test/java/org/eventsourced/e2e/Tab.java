@@ -112,6 +112,12 @@ final class Tab implements AutoCloseable {
                         (String) response.get("url"), headers));
                 yield null;
             }
+            case "Network.loadingFailed" -> {
+                // the browser log says only net::ERR_FAILED for a CORS refusal; the reason is here
+                Map<String, Object> cors = Cdp.asMap(params.get("corsErrorStatus"));
+                yield "network failed: " + params.get("type") + " " + params.get("errorText")
+                        + (cors.isEmpty() ? "" : " (CORS " + cors.get("corsError") + ")");
+            }
             case "Log.entryAdded" -> {
                 Map<String, Object> entry = Cdp.asMap(params.get("entry"));
                 yield "browser " + entry.get("level") + " (" + entry.get("source") + "): " + entry.get("text");
