@@ -17,13 +17,21 @@ final class AckPolicy {
 
     private final long delayNanos;
     private final int window;
+    private final int step;
     private final ArrayDeque<Written> written = new ArrayDeque<>();
     private long lastWritten;
     private long lastAcked;
 
-    AckPolicy(java.time.Duration ackDelay, int ackWindow) {
+    /**
+     * @param prefetch the consumer's QoS window: acks past the ack window go out in steps of up
+     *                 to an eighth of the window (one ack per flush would cost a broker round trip
+     *                 per message on a busy stream), always small enough that the broker never
+     *                 runs out of prefetch credit
+     */
+    AckPolicy(java.time.Duration ackDelay, int ackWindow, int prefetch) {
         this.delayNanos = ackDelay.toNanos();
         this.window = ackWindow;
+        this.step = Math.max(1, Math.min(ackWindow / 8, (prefetch - ackWindow) / 2));
     }
 
     /** Messages up to {@code lastTag} reached the client's socket at {@code nowNanos}. */
@@ -42,7 +50,12 @@ final class AckPolicy {
 
     /** The tag to ack now with {@code multiple=true}, or 0 when nothing is due. */
     long due(long nowNanos) {
-        long to = delayNanos == 0 ? lastWritten : Math.max(lastAcked, lastWritten - window);
+        long to = lastAcked;
+        if (delayNanos == 0) {
+            to = lastWritten;
+        } else if (lastWritten - window - lastAcked >= step) {
+            to = lastWritten - window;
+        }
         while (!written.isEmpty()
                 && (written.peek().lastTag() <= to || nowNanos - written.peek().atNanos() >= delayNanos)) {
             to = Math.max(to, written.poll().lastTag());

@@ -46,7 +46,7 @@ public final class EventStream {
         this.out = out;
         this.settings = settings;
         this.metrics = metrics;
-        this.acks = new AckPolicy(settings.ackDelay(), settings.ackWindow());
+        this.acks = new AckPolicy(settings.ackDelay(), settings.ackWindow(), settings.prefetch());
         this.resume = new Resume(lastEventId, Math.min(subscription.readyAtStart(), settings.prefetch()));
         this.firstId = firstId;
     }
