@@ -26,7 +26,6 @@ import org.eventsourced.sse.StreamRegistry;
  */
 public final class Server implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Server.class.getName());
-    private static final Duration FIRST_BROKER_WAIT = Duration.ofMillis(1500);
 
     private final Config config;
     private final Metrics metrics;
@@ -49,7 +48,6 @@ public final class Server implements AutoCloseable {
         Metrics metrics = new Metrics();
         BrokerPool pool = new BrokerPool(config.broker());
         pool.start();
-        awaitFirstBroker(pool);
         StreamRegistry registry = new StreamRegistry(metrics, config.server().writeTimeout());
         Expvar expvar = new Expvar(metrics, pool::status, cmdline);
         try {
@@ -59,14 +57,6 @@ public final class Server implements AutoCloseable {
             registry.close();
             pool.close();
             throw e;
-        }
-    }
-
-    /** Lets the first connection attempts finish so early requests are not refused needlessly. */
-    private static void awaitFirstBroker(BrokerPool pool) {
-        long deadline = System.nanoTime() + FIRST_BROKER_WAIT.toNanos();
-        while (!pool.anyConnected() && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(10_000_000L);
         }
     }
 

@@ -53,6 +53,20 @@ public final class BrokerPool implements AutoCloseable {
         return nodes.stream().anyMatch(Node::isUp);
     }
 
+    /**
+     * Right after start the first connection is usually a few hundred milliseconds away: a
+     * stream request then waits for it (at most {@code maxNanos}) instead of getting a 503,
+     * which would close a browser's EventSource for good. Once every node has had its first
+     * attempt, nothing waits: a node that is down is skipped at once.
+     */
+    public void awaitFirstConnection(long maxNanos) {
+        long deadline = System.nanoTime() + maxNanos;
+        while (!anyConnected() && nodes.stream().anyMatch(Node::firstAttemptPending)
+                && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        }
+    }
+
     public List<NodeStatus> status() {
         return nodes.stream().map(Node::status).toList();
     }

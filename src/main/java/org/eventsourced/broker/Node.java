@@ -33,6 +33,7 @@ final class Node {
     private Thread reconnector; // guarded by lock
     private volatile boolean up;
     private volatile boolean closed;
+    private volatile boolean firstAttemptDone;
 
     private final ControlBus control;
 
@@ -78,6 +79,11 @@ final class Node {
 
     boolean isUp() {
         return up;
+    }
+
+    /** True until the first connection attempt after start has succeeded or failed. */
+    boolean firstAttemptPending() {
+        return !firstAttemptDone && !closed;
     }
 
     void start() {
@@ -197,10 +203,12 @@ final class Node {
                 } finally {
                     lock.unlock();
                 }
+                firstAttemptDone = true;
                 LOG.log(System.Logger.Level.INFO, "broker node " + name() + " up ("
                         + c.capacity() + " channels per connection)");
                 return;
             } catch (IOException | TimeoutException | RuntimeException e) {
+                firstAttemptDone = true;
                 if (!reported) {
                     LOG.log(System.Logger.Level.WARNING, "broker node " + name() + " unreachable: " + e
                             + "; retrying in the background");

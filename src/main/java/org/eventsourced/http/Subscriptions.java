@@ -16,6 +16,7 @@ import org.eventsourced.sse.StreamRegistry;
 final class Subscriptions {
     private static final long TAKEOVER_WAIT_NANOS = 1_500_000_000L;
     private static final long RETRY_PAUSE_NANOS = 20_000_000L;
+    private static final long FIRST_CONNECTION_WAIT_NANOS = 900_000_000L;
 
     private final BrokerPool pool;
     private final QueueOptions options;
@@ -33,6 +34,7 @@ final class Subscriptions {
     }
 
     Subscription open(String queue, String lastEventId) throws BrokerUnavailableException, QueueBusyException {
+        pool.awaitFirstConnection(FIRST_CONNECTION_WAIT_NANOS);
         try {
             return Subscription.open(pool, queue, options);
         } catch (QueueBusyException busy) {

@@ -30,8 +30,12 @@ public final class TestServer implements AutoCloseable {
         this.config = config;
     }
 
+    /** Starts against the test broker and waits until it is connected. */
     public static TestServer start(String extraYaml) {
-        return start(extraYaml, TestBroker.get().url());
+        TestServer server = start(extraYaml, TestBroker.get().url());
+        Await.until(() -> server.server().nodeStatus().stream().anyMatch(n -> n.connected()),
+                Duration.ofSeconds(10), () -> "the test server connected to the broker");
+        return server;
     }
 
     /** Starts with {@code brokerUrl} as the only node (e.g. a proxy in front of the broker). */
