@@ -1,6 +1,8 @@
 package org.eventsourced;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,7 @@ public final class Main {
     }
 
     private static void run(Config config, String[] args) {
+        warmUpManagementBeans();
         LOG.log(System.Logger.Level.INFO, "eventsourced " + version() + " on Java " + Runtime.version()
                 + "; config from " + (config.sources().isEmpty() ? "built-in defaults" : config.sources()));
         config.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
@@ -90,6 +93,18 @@ public final class Main {
         server.close();
         System.err.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * The platform's management beans take a few hundred milliseconds to come up the first time;
+     * /debug/vars needs them, so they start now, beside the rest of start-up.
+     */
+    private static void warmUpManagementBeans() {
+        Thread.ofPlatform().name("warm-up").daemon().start(() -> {
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            ManagementFactory.getGarbageCollectorMXBeans().forEach(GarbageCollectorMXBean::getCollectionCount);
+            ManagementFactory.getThreadMXBean().getThreadCount();
+        });
     }
 
     static String version() {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -24,6 +24,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -77,7 +80,11 @@ final class YamlDoc {
     static YamlDoc parse(String file, int order, String text) {
         Node node;
         try {
-            node = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+            // the composer alone: a full Yaml instance would also build a constructor and a
+            // representer, which cost start-up time and are never used here
+            LoaderOptions options = new LoaderOptions();
+            node = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(),
+                    options).getSingleNode();
         } catch (MarkedYAMLException e) {
             throw new ConfigException(syntaxError(file, e));
         } catch (YAMLException e) {
