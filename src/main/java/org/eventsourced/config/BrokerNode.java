@@ -56,7 +56,7 @@ public record BrokerNode(URI uri) {
         if (path == null || path.length() <= 1) {
             return "/";
         }
-        return URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
+        return percentDecode(path.substring(1));
     }
 
     private String userInfoPart(int index, String fallback) {
@@ -65,7 +65,13 @@ public record BrokerNode(URI uri) {
             return fallback;
         }
         String[] parts = info.split(":", 2);
-        return index < parts.length ? URLDecoder.decode(parts[index], StandardCharsets.UTF_8) : "";
+        // no password in the URL: amqp-client's default, as the AMQP URI spec says
+        return index < parts.length ? percentDecode(parts[index]) : fallback;
+    }
+
+    /** RFC 3986 decoding: unlike form data, a {@code +} stays a plus. */
+    private static String percentDecode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** The URL with its password replaced by {@code ****}: the only form that is ever logged. */

@@ -133,7 +133,7 @@ final class Settings {
             case "limits.head_timeout" -> headTimeout.set(Duration.ofSeconds(Values.whole(e, 1, POSITIVE_SECONDS)), e);
             case "limits.query_bytes" -> queryBytes.set(positiveInt(e, "bytes"), e);
             case "limits.cookie_bytes" -> cookieBytes.set(positiveInt(e, "bytes"), e);
-            default -> throw e.error(Keys.unknown(e.path().substring(0, e.path().lastIndexOf('.')), e.name()));
+            default -> throw e.error(Keys.unknown(e.path().substring(0, e.path().indexOf('.')), e.name()));
         }
     }
 

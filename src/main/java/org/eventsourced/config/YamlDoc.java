@@ -25,6 +25,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -65,14 +66,19 @@ final class YamlDoc {
             throw new ConfigException(file + ": cannot read: " + Values.oneLine(String.valueOf(e.getMessage())));
         }
         String text;
+        ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
+                    .decode(in)
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new ConfigException(file + ": not valid UTF-8");
+            int line = 1;
+            for (int i = 0; i < Math.min(in.position(), bytes.length); i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new ConfigException(file + ":" + line + ": not valid UTF-8");
         }
         return Optional.of(parse(file, order, text));
     }
@@ -87,6 +93,10 @@ final class YamlDoc {
                     options).getSingleNode();
         } catch (MarkedYAMLException e) {
             throw new ConfigException(syntaxError(file, e));
+        } catch (ReaderException e) {
+            int line = 1 + (int) text.substring(0, Math.min(text.length(), Math.max(0, e.getPosition())))
+                    .chars().filter(c -> c == '\n').count();
+            throw new ConfigException(file + ":" + line + ": YAML error: " + Values.oneLine(String.valueOf(e.getMessage())));
         } catch (YAMLException e) {
             throw new ConfigException(file + ": YAML error: " + Values.oneLine(String.valueOf(e.getMessage())));
         }

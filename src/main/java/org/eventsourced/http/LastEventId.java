@@ -1,6 +1,7 @@
 package org.eventsourced.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.nio.charset.StandardCharsets;
 
 /** Where a reconnecting client says what it has: the header, or a query parameter. */
 final class LastEventId {
@@ -11,7 +12,8 @@ final class LastEventId {
     static String of(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Last-Event-ID");
         if (header != null && !header.isEmpty()) {
-            return header;
+            // the JDK reads header bytes as ISO-8859-1; EventSource sends the id as UTF-8
+            return new String(header.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
         }
         try {
             String query = RequestValues.query(exchange.getRequestURI().getRawQuery()).get("lastEventId");

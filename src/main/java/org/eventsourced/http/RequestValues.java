@@ -62,7 +62,8 @@ record RequestValues(Map<String, String> query, Map<String, String> cookies) {
                 if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
                     value = value.substring(1, value.length() - 1);
                 }
-                values.putIfAbsent(name, value);
+                // header bytes arrive as ISO-8859-1 chars; browsers send UTF-8
+                values.putIfAbsent(name, new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
             }
         }
         return values;
@@ -70,7 +71,7 @@ record RequestValues(Map<String, String> query, Map<String, String> cookies) {
 
     /** Percent-decoding with {@code +} as space, then strict UTF-8. */
     static String decode(String raw) throws MalformedException {
-        if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+        if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0 && raw.chars().allMatch(c -> c < 0x80)) {
             return raw;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
@@ -89,13 +90,11 @@ record RequestValues(Map<String, String> query, Map<String, String> cookies) {
                 }
                 bytes.write(hi * 16 + lo);
                 i += 2;
+            } else if (c <= 0xFF) {
+                // the JDK hands the request line over as ISO-8859-1: each char is one raw byte
+                bytes.write(c);
             } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
-                    utf8 = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
-                bytes.writeBytes(utf8);
+                throw new MalformedException("query is not valid UTF-8");
             }
         }
         try {

@@ -218,7 +218,7 @@ class ConfigErrorsTest {
         assertTrue(e.getMessage().startsWith(dir + ": cannot read: "), e.getMessage());
 
         Path latin1 = dir.resolve("latin1.yml");
-        assertEquals(latin1 + ": not valid UTF-8", assertThrows(ConfigException.class, () -> {
+        assertEquals(latin1 + ":1: not valid UTF-8", assertThrows(ConfigException.class, () -> {
             java.nio.file.Files.write(latin1, new byte[] {'#', ' ', (byte) 0xE9, '\n'});
             ConfigLoader.load(List.of(latin1));
         }).getMessage());
