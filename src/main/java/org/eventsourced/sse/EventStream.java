@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import org.eventsourced.broker.Handoff;
 import org.eventsourced.broker.Handoff.Delivery;
 import org.eventsourced.broker.Subscription;
@@ -17,6 +18,8 @@ import org.eventsourced.metrics.Metrics;
  */
 public final class EventStream {
     private static final long HOLD_NANOS = 1_000_000_000L;
+    /** Writes on a busy stream are at least this far apart; an idle stream writes at once. */
+    private static final long COALESCE_NANOS = 200_000L;
     private static final long REPLACED_RETRY_MILLIS = 500;
     /** A stream younger than this cannot be taken over, so two live tabs cannot swap forever. */
     public static final long TAKEOVER_MIN_AGE_NANOS = 2_000_000_000L;
@@ -31,6 +34,7 @@ public final class EventStream {
     private final long startedNanos = System.nanoTime();
     private final long expiresAtNanos;
     private volatile long writingSinceNanos;
+    private long lastFlushNanos;
     private volatile boolean writeTimedOut;
     private volatile Thread thread;
 
@@ -100,6 +104,12 @@ public final class EventStream {
             Handoff first = subscription.poll(Math.max(0, deadline - now));
             now = System.nanoTime();
             if (first != null) {
+                if (now - lastFlushNanos < COALESCE_NANOS) {
+                    // a busy stream: let the rest of the interval's messages join this write, so a
+                    // flood costs one write per interval instead of one per message
+                    LockSupport.parkNanos(lastFlushNanos + COALESCE_NANOS - now);
+                    now = System.nanoTime();
+                }
                 batch.add(first);
                 subscription.drainTo(batch);
             }
@@ -215,6 +225,7 @@ public final class EventStream {
             out.flush();
         } finally {
             writingSinceNanos = 0;
+            lastFlushNanos = System.nanoTime();
         }
     }
 
