@@ -1,0 +1,212 @@
+package org.eventsourced.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scale: N idle readers opened as fast as the other side accepts them, C openings in flight. Memory is sampled
+ * (after a settling pause) at 0, N/5 and N readers; the per-reader figure is the slope between N/5 and N. Then one
+ * message is published to every queue and each open reader must read it exactly once.
+ *
+ * <p>The baseline reader is a plain AMQP subscription: open a channel, declare the queue, set QoS, start an
+ * exclusive consumer; channels spread over several connections (RabbitMQ allows 2047 per connection).
+ */
+final class Scale {
+    private record Result(int ok, int failed, String failures, double rate, double openP50, double openP99,
+                          double rssPerStream, double brokerPerStream, long delivered, long deliverable,
+                          double deliverMs, double releaseMs) {
+    }
+
+    private record Sample(long rss, long brokerMemory, long brokerRss) {
+        @Override
+        public String toString() {
+            return "server RSS " + mb(rss) + ", broker memory " + mb(brokerMemory) + ", broker RSS " + mb(brokerRss);
+        }
+
+        private static String mb(long bytes) {
+            return bytes < 0 ? "-" : Report.fmt("%.1f MB", bytes / 1048576.0);
+        }
+    }
+
+    /** server.heartbeat in the config run.sh writes. */
+    private static final int HEARTBEAT_SECONDS = 15;
+
+    private final Context cx;
+
+    Scale(Context cx) {
+        this.cx = cx;
+    }
+
+    void run() throws Exception {
+        Options o = cx.options();
+        int n = o.scaleStreams();
+        int mark = Math.max(1, n / 5);
+        cx.report().section("scale (" + n + " idle streams, " + o.concurrency() + " opens in flight)");
+        Result es = null, base = null;
+        for (Route r : cx.routes()) {
+            Result res = once(r, n, mark);
+            if (r instanceof SseRoute) {
+                es = res;
+            } else {
+                base = res;
+            }
+        }
+        Report rep = cx.report();
+        rep.text("streams open / failed", es == null ? "-" : es.ok + " / " + es.failed,
+                base == null ? "-" : base.ok + " / " + base.failed, n + " / 0");
+        rep.row("open rate (streams/s)", es == null ? Double.NaN : es.rate, base == null ? Double.NaN : base.rate,
+                "%.0f", ">= 0.90");
+        rep.row("open time p50 (ms)", es == null ? Double.NaN : es.openP50, base == null ? Double.NaN : base.openP50,
+                "%.2f", "");
+        rep.row("open time p99 (ms)", es == null ? Double.NaN : es.openP99, base == null ? Double.NaN : base.openP99,
+                "%.2f", "");
+        rep.row("server RSS per stream (KB, slope " + mark + ".." + n + ")",
+                es == null ? Double.NaN : es.rssPerStream, Double.NaN, "%.1f", "<= 40");
+        rep.row("broker memory per stream (KB, slope " + mark + ".." + n + ")",
+                es == null ? Double.NaN : es.brokerPerStream, base == null ? Double.NaN : base.brokerPerStream,
+                "%.1f", "");
+        rep.text("1 message to each open stream: read once",
+                es == null ? "-" : es.delivered + " / " + es.deliverable,
+                base == null ? "-" : base.delivered + " / " + base.deliverable, "all");
+        rep.row("time until every stream read its message (ms)", es == null ? Double.NaN : es.deliverMs,
+                base == null ? Double.NaN : base.deliverMs, "%.0f", "");
+        rep.row("all clients closed: server released every stream after (ms)",
+                es == null ? Double.NaN : es.releaseMs, Double.NaN, "%.0f", "<= 15000 (heartbeat)");
+        cx.checkServerIdle("scale");
+    }
+
+    private Result once(Route route, int n, int mark) throws Exception {
+        Options o = cx.options();
+        boolean sse = route instanceof SseRoute;
+        List<String> queues = cx.names("scale-" + Context.tag(route), n);
+        Ledger ledger = Ledger.of(n, 1, false, o.bodies());
+        Batch first = null, rest = null;
+        String label = "scale " + route.label();
+        try (Broker.Publisher pub = cx.broker().publisher(o.bodies())) {
+            Sample s0 = sample(sse);
+            cx.report().note(label + ": at 0 streams: " + s0);
+            first = route.open(queues.subList(0, mark), 0, ledger, o.concurrency());
+            Sample s1 = sample(sse);
+            cx.report().note(label + ": " + first.ok() + " open in " + ms(first.elapsedNanos()) + " ms; at " + mark
+                    + " streams: " + s1);
+            rest = route.open(queues.subList(mark, n), mark, ledger, o.concurrency());
+            Sample s2 = sample(sse);
+            cx.report().note(label + ": " + rest.ok() + " more open in " + ms(rest.elapsedNanos()) + " ms; at " + n
+                    + " streams: " + s2);
+            if (sse) {
+                String vars = cx.server().vars();
+                cx.report().note(label + ": /debug/vars at " + n + " streams: " + vars.replaceAll("\\s+", " "));
+            }
+            int ok = first.ok() + rest.ok();
+            int failed = first.failedCount() + rest.failedCount();
+            String failures = first.failures() + " " + rest.failures();
+            if (failed > 0) {
+                cx.report().note(label + ": open failures: " + failures);
+            }
+            long[] opens = concat(first.openNanos(), rest.openNanos());
+            Arrays.sort(opens);
+            double rate = ok / ((first.elapsedNanos() + rest.elapsedNanos()) / 1e9);
+            double rssSlope = sse && s1.rss > 0 && s2.rss > 0 && rest.ok() > 0
+                    ? (s2.rss - s1.rss) / 1024.0 / rest.ok() : Double.NaN;
+            double brokerSlope = s1.brokerMemory > 0 && s2.brokerMemory > 0 && rest.ok() > 0
+                    ? (s2.brokerMemory - s1.brokerMemory) / 1024.0 / rest.ok() : Double.NaN;
+
+            long t0 = System.nanoTime();
+            for (int k = 0; k < n; k++) {
+                pub.publish(queues.get(k), k, 0);
+            }
+            boolean complete = ledger.await(o.stallMillis(), 120_000);
+            Thread.sleep(100);
+            Ledger.Summary s = ledger.summary();
+            cx.verification().add(route, s, failed, complete);
+            if (!complete) {
+                cx.report().note(label + ": only " + s.unique() + " of " + s.expected()
+                        + " open streams read their message");
+            }
+            double deliverMs = s.lastReadNanos() == Long.MIN_VALUE ? Double.NaN : (s.lastReadNanos() - t0) / 1e6;
+
+            // the clients go away; the server must notice (at the latest with the next heartbeat) and let go
+            first.close();
+            rest.close();
+            double releaseMs = Double.NaN;
+            if (sse) {
+                releaseMs = awaitRelease(label, queues, first, rest);
+            }
+            return new Result(ok, failed, failures, rate, pct(opens, 50), pct(opens, 99), rssSlope, brokerSlope,
+                    s.unique(), s.expected(), deliverMs, releaseMs);
+        } finally {
+            if (first != null) {
+                first.close();
+            }
+            if (rest != null) {
+                rest.close();
+            }
+            long d0 = System.nanoTime();
+            int failed = cx.broker().delete(queues);
+            cx.report().note(label + ": closed, " + (queues.size() - failed) + " queues deleted in "
+                    + ms(System.nanoTime() - d0) + " ms");
+        }
+    }
+
+    /**
+     * Polls /debug/vars until the server counts no stream, noting the count every 5 s; returns the ms it took,
+     * NaN if some were still counted after four heartbeats (their queues are then named in the notes).
+     */
+    private double awaitRelease(String label, List<String> queues, Batch first, Batch rest)
+            throws InterruptedException {
+        long c0 = System.nanoTime();
+        long limit = (4L * HEARTBEAT_SECONDS) * 1_000_000_000L;
+        StringBuilder trace = new StringBuilder();
+        long nextMark = 5_000_000_000L;
+        int left = cx.server().consumers();
+        while (left != 0 && System.nanoTime() - c0 < limit) {
+            Thread.sleep(100);
+            left = cx.server().consumers();
+            if (System.nanoTime() - c0 >= nextMark) {
+                trace.append(' ').append(nextMark / 1_000_000_000L).append("s:").append(left);
+                nextMark += 5_000_000_000L;
+            }
+        }
+        double ms = (System.nanoTime() - c0) / 1e6;
+        if (left == 0) {
+            cx.report().note(label + ": all clients closed; /debug/vars Consumer 0 after " + Report.fmt("%.0f", ms)
+                    + " ms (on the way:" + trace + ")");
+            return ms;
+        }
+        String prefix = queues.getFirst().substring(0, queues.getFirst().lastIndexOf('-') + 1);
+        List<String> held = Broker.queuesWithConsumers(prefix);
+        cx.report().note(label + ": all clients closed; /debug/vars Consumer still " + left + " after "
+                + Report.fmt("%.0f", ms) + " ms (on the way:" + trace + "); queues the broker still shows a consumer on: "
+                + held.size() + " " + held.subList(0, Math.min(5, held.size())));
+        for (String q : held.subList(0, Math.min(5, held.size()))) {
+            String d = first.describe(q);
+            cx.report().note(label + ": bench side of " + (d.endsWith("(not in this batch)") ? rest.describe(q) : d));
+        }
+        return Double.NaN;
+    }
+
+    /** Lets buffers, GC and the broker's stats settle, then samples memory. */
+    private Sample sample(boolean sse) throws InterruptedException {
+        Thread.sleep(cx.options().quick() ? 500 : 2000);
+        long rss = sse ? cx.server().rss() : -1;
+        return new Sample(rss, Broker.memory(), cx.brokerPid() > 0 ? Server.rss(cx.brokerPid()) : -1);
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.clamp(rank - 1, 0, sorted.length - 1)] / 1e6;
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

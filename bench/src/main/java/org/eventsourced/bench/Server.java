@@ -1,0 +1,100 @@
+package org.eventsourced.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** eventsourced as a black box: its address, its process (for RSS) and its {@code /debug/vars}. */
+final class Server {
+    private static final Pattern CONSUMER = Pattern.compile("\"Consumer\"\\s*:\\s*(-?\\d+)");
+
+    private final InetSocketAddress address;
+    private final long pid;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    Server(InetSocketAddress address, long pid) {
+        this.address = address;
+        this.pid = pid;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** The server's VmRSS in bytes, -1 if its pid is unknown or gone. */
+    long rss() {
+        return pid > 0 ? rss(pid) : -1;
+    }
+
+    static long rss(long pid) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/" + pid + "/status"));
+            for (String l : lines) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.substring(6).replace("kB", "").trim()) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** CPU time (user + system) the server's process has used, in ns; -1 if unknown. */
+    long cpuNanos() {
+        return pid > 0 ? cpuNanos(pid) : -1;
+    }
+
+    /** CPU time of any process from /proc/PID/stat (clock ticks of 10 ms), -1 if unknown. */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is field 3, utime field 14, stime field 15
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The whole /debug/vars document, or an error text. */
+    String vars() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                            URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/debug/vars"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "HTTP " + r.statusCode();
+        } catch (IOException e) {
+            return "error: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** {@code eventsourced.Consumer} (open streams), -1 if it could not be read. */
+    int consumers() {
+        Matcher m = CONSUMER.matcher(vars());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** Polls /debug/vars until Consumer equals {@code expected}; returns the last value read. */
+    int awaitConsumers(int expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = consumers();
+        while (seen != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            seen = consumers();
+        }
+        return seen;
+    }
+}

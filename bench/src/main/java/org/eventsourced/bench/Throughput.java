@@ -1,0 +1,156 @@
+package org.eventsourced.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Throughput: N messages to one stream, and S streams x M messages, published while the readers are open; and N
+ * messages queued before the reader opens. Timed from the first publish (or from opening, when queued before) to
+ * the last message read. Each figure is the median of the rounds; the routes alternate within a round.
+ */
+final class Throughput {
+    /** One timed run: messages read per second (NaN if not every message arrived) and CPU used meanwhile. */
+    private record Round(double rate, long messages, long[] cpu) {
+    }
+
+    private final Context cx;
+    private int measurement;
+    private boolean busyChecked;
+
+    Throughput(Context cx) {
+        this.cx = cx;
+    }
+
+    void run() throws Exception {
+        Options o = cx.options();
+        cx.report().section("throughput (msg/s, " + o.size() + "-byte bodies, prefetch " + o.prefetch()
+                + ", median of " + o.rounds() + ")");
+        measure("1 stream x " + o.singleMessages() + ", published live", 1, o.singleMessages(), false);
+        measure(o.multiStreams() + " streams x " + o.multiMessages() + ", published live",
+                o.multiStreams(), o.multiMessages(), false);
+        measure("1 stream x " + o.singleMessages() + ", queued before open", 1, o.singleMessages(), true);
+        cx.checkServerIdle("throughput");
+    }
+
+    private void measure(String label, int streams, int perStream, boolean queuedFirst) throws Exception {
+        List<Route> routes = cx.routes();
+        for (Route r : routes) {
+            once(r, streams, Math.max(100, perStream / 4), queuedFirst, false); // warm-up, not reported
+        }
+        double[][] rates = new double[routes.size()][cx.options().rounds()];
+        long[][] cpu = new long[routes.size()][3];
+        long[] messages = new long[routes.size()];
+        for (int round = 0; round < rates[0].length; round++) {
+            for (int i = 0; i < routes.size(); i++) {
+                Round r = once(routes.get(i), streams, perStream, queuedFirst, true);
+                rates[i][round] = r.rate();
+                messages[i] += r.messages();
+                for (int c = 0; c < 3; c++) {
+                    cpu[i][c] = cpu[i][c] < 0 || r.cpu()[c] < 0 ? -1 : cpu[i][c] + r.cpu()[c];
+                }
+            }
+        }
+        double base = Double.NaN, es = Double.NaN;
+        for (int i = 0; i < routes.size(); i++) {
+            double m = median(rates[i]);
+            cx.report().note(label + ", " + routes.get(i).label() + ": rounds " + Arrays.toString(round(rates[i]))
+                    + " msg/s, median " + Report.fmt("%.0f", m) + "; CPU per message: server "
+                    + perMessage(cpu[i][0], messages[i], routes.get(i) instanceof SseRoute) + ", broker "
+                    + perMessage(cpu[i][1], messages[i], true) + ", bench " + perMessage(cpu[i][2], messages[i], true));
+            if (routes.get(i) instanceof SseRoute) {
+                es = m;
+            } else {
+                base = m;
+            }
+        }
+        cx.report().row(label, es, base, "%.0f", ">= 0.90");
+    }
+
+    private static String perMessage(long cpuNanos, long messages, boolean applies) {
+        return !applies ? "-" : cpuNanos < 0 || messages == 0 ? "?" : Report.fmt("%.1f us", cpuNanos / 1e3 / messages);
+    }
+
+    private Round once(Route route, int streams, int perStream, boolean queuedFirst, boolean counted)
+            throws Exception {
+        Options o = cx.options();
+        List<String> queues = cx.names("tp" + (measurement++) + "-" + Context.tag(route), streams);
+        Ledger ledger = Ledger.of(streams, perStream, false, o.bodies());
+        Batch batch = null;
+        try (Broker.Publisher pub = cx.broker().publisher(o.bodies())) {
+            long t0;
+            long[] cpu0 = cx.cpu();
+            if (queuedFirst) {
+                for (String q : queues) {
+                    cx.broker().declare(pub.channel(), q);
+                }
+                pub.confirms();
+                publishAll(pub, queues, perStream);
+                pub.awaitConfirms(120_000);
+                t0 = System.nanoTime();
+                batch = route.open(queues, 0, ledger, 10);
+            } else {
+                batch = route.open(queues, 0, ledger, 10);
+                if (counted && streams > 1 && !busyChecked && route instanceof SseRoute) {
+                    busyChecked = true;
+                    secondStreamGets503(queues.getFirst());
+                }
+                t0 = System.nanoTime();
+                publishAll(pub, queues, perStream);
+            }
+            boolean complete = ledger.await(o.stallMillis(), 300_000);
+            long[] cpu = cx.cpu();
+            for (int c = 0; c < cpu.length; c++) {
+                cpu[c] = cpu[c] < 0 || cpu0[c] < 0 ? -1 : cpu[c] - cpu0[c];
+            }
+            Ledger.Summary s;
+            Thread.sleep(100); // a quiet moment so that duplicates or strays still in flight are counted
+            s = ledger.summary();
+            if (counted) {
+                cx.verification().add(route, s, batch.failedCount(), complete);
+            }
+            if (batch.failedCount() > 0) {
+                cx.report().note(route.label() + " " + queues.getFirst() + "..: open failures " + batch.failures());
+            }
+            if (!complete) {
+                cx.report().note(route.label() + " " + queues.getFirst() + "..: only " + s.unique() + " of "
+                        + s.expected() + " messages arrived (no progress for " + o.stallMillis() + " ms)");
+                return new Round(Double.NaN, s.unique(), cpu);
+            }
+            return new Round(s.unique() / ((s.lastReadNanos() - t0) / 1e9), s.unique(), cpu);
+        } finally {
+            if (batch != null) {
+                batch.close();
+            }
+            cx.broker().delete(queues);
+        }
+    }
+
+    /** The 503 guarantee: a second client on a queue that is being streamed is refused and takes nothing. */
+    private void secondStreamGets503(String queue) throws InterruptedException {
+        SseStream second = SseStream.start(cx.server().address(), queue, null, cx.anomalies(), () -> { });
+        SseStream.Open o = second.awaitOpen(java.time.Duration.ofSeconds(35));
+        second.close();
+        second.join(java.time.Duration.ofSeconds(5));
+        String seen = o.ok() ? "200, streaming" : o.status() > 0 ? "HTTP " + o.status() + " " + o.reason() : o.reason();
+        cx.verification().busy(o.status() == 503, seen);
+        cx.report().note("second stream on busy queue " + queue + ": " + seen);
+    }
+
+    static void publishAll(Broker.Publisher pub, List<String> queues, int perStream) throws Exception {
+        for (int seq = 0; seq < perStream; seq++) {
+            for (int k = 0; k < queues.size(); k++) {
+                pub.publish(queues.get(k), k, seq);
+            }
+        }
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v); // NaN sorts last, so a failed round pulls the median up only if most rounds failed
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static long[] round(double[] v) {
+        return Arrays.stream(v).mapToLong(Math::round).toArray();
+    }
+}
