@@ -45,6 +45,7 @@ classpath="$bench_dir/target/classes:$bench_dir/target/lib/*"
 
 # --- the options run.sh itself needs to know (everything is passed on to the bench as well) -------------
 streams=10000
+heartbeat=15
 quick=false
 prefetch=""
 help=false
@@ -58,6 +59,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 if $quick && ! printf '%s\n' "${args[@]}" | grep -qx -- --streams; then streams=1000; fi
+# quick: a shorter heartbeat, so that waiting for the server to notice the closed clients stays short
+if $quick; then heartbeat=5; fi
 case "$streams" in ''|*[!0-9]*) echo "bench: --streams wants a number" >&2; exit 2 ;; esac
 
 # --- build the bench -----------------------------------------------------------------------------------------
@@ -106,7 +109,7 @@ config="$work/config.yml"
 {
   echo "server:"
   echo "  address: 127.0.0.1:0"
-  echo "  heartbeat: 15"
+  echo "  heartbeat: $heartbeat"
   echo "broker:"
   echo "  node:"
   echo "    - $amqp_url"
@@ -170,7 +173,7 @@ cat "$result" >&2
 set +e
 "$java" -Xms1g -Xmx2g -cp "$classpath" org.eventsourced.bench.Bench \
   --amqp "$(bench_amqp)" --server "127.0.0.1:$port" --server-pid "$java_pid" \
-  --prefetch "$prefetch" --expire 600 --connections "$nodes" "$@" 2>&1 | tee -a "$result"
+  --prefetch "$prefetch" --expire 600 --heartbeat "$heartbeat" --connections "$nodes" "$@" 2>&1 | tee -a "$result"
 bench_rc=${PIPESTATUS[0]}
 set -e
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$result"

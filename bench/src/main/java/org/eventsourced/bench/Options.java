@@ -12,6 +12,7 @@ import java.util.Set;
  * @param serverPid     the server's JVM, for VmRSS; 0 = unknown
  * @param prefetch      the server's queue.prefetch; the AMQP baseline uses the same window
  * @param expireSeconds the server's queue.expire; queues the bench declares itself carry the same x-expires
+ * @param heartbeatSeconds the server's server.heartbeat: a client that left must be released within about that long
  * @param connections   AMQP connections of the baseline consumers, channels spread over them in turn (give it the
  *                      number of broker.node entries of the server)
  */
@@ -37,7 +38,8 @@ record Options(
         long stallMillis,
         boolean sweep,
         boolean tricky,
-        String route) {
+        String route,
+        int heartbeatSeconds) {
 
     static final List<String> ALL = List.of("throughput", "latency", "scale");
 
@@ -48,6 +50,7 @@ record Options(
               --server-pid PID      the server's JVM, for RSS from /proc
               --prefetch N          the server's queue.prefetch, used by the AMQP baseline too (default 1000)
               --expire S            the server's queue.expire in seconds (default 600)
+              --heartbeat S         the server's server.heartbeat in seconds (default 15)
               --scenarios LIST      comma-separated: throughput,latency,scale (default all)
               --quick               small counts, for a smoke run under a minute
               --route R             both (default), sse (eventsourced only) or amqp (baseline only)
@@ -68,7 +71,7 @@ record Options(
         String amqp = "amqp://guest:guest@127.0.0.1:5672/%2f";
         InetSocketAddress server = null;
         long pid = 0;
-        int prefetch = 1000, expire = 600;
+        int prefetch = 1000, expire = 600, heartbeat = 15;
         Set<String> scenarios = new LinkedHashSet<>(ALL);
         boolean quick = false, sweep = false, tricky = false;
         Integer messages = null, rounds = null, streams = null;
@@ -94,6 +97,7 @@ record Options(
                         case "--server-pid" -> pid = Long.parseLong(v);
                         case "--prefetch" -> prefetch = positive(a, v);
                         case "--expire" -> expire = positive(a, v);
+                        case "--heartbeat" -> heartbeat = positive(a, v);
                         case "--scenarios" -> {
                             scenarios.clear();
                             for (String s : v.split(",")) {
@@ -138,7 +142,7 @@ record Options(
                 concurrency, size,
                 connections != null ? connections : connectionsFor(scaleStreams),
                 quick ? 5_000 : 15_000,
-                sweep, tricky, route);
+                sweep, tricky, route, heartbeat);
     }
 
     Bodies bodies() {

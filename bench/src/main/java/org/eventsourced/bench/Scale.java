@@ -28,9 +28,6 @@ final class Scale {
         }
     }
 
-    /** server.heartbeat in the config run.sh writes. */
-    private static final int HEARTBEAT_SECONDS = 15;
-
     private final Context cx;
 
     Scale(Context cx) {
@@ -71,7 +68,7 @@ final class Scale {
         rep.row("time until every stream read its message (ms)", es == null ? Double.NaN : es.deliverMs,
                 base == null ? Double.NaN : base.deliverMs, "%.0f", "");
         rep.row("all clients closed: server released every stream after (ms)",
-                es == null ? Double.NaN : es.releaseMs, Double.NaN, "%.0f", "<= 15000 (heartbeat)");
+                es == null ? Double.NaN : es.releaseMs, Double.NaN, "%.0f", "<= " + cx.options().heartbeatSeconds() * 1000 + " (heartbeat)");
         cx.checkServerIdle("scale");
     }
 
@@ -155,7 +152,7 @@ final class Scale {
     private double awaitRelease(String label, List<String> queues, Batch first, Batch rest)
             throws InterruptedException {
         long c0 = System.nanoTime();
-        long limit = (4L * HEARTBEAT_SECONDS) * 1_000_000_000L;
+        long limit = 4L * cx.options().heartbeatSeconds() * 1_000_000_000L;
         StringBuilder trace = new StringBuilder();
         long nextMark = 5_000_000_000L;
         int left = cx.server().consumers();
