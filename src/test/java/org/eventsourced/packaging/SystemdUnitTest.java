@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** packaging/systemd/eventsourced.service: the hardening the packaging issue asks for, checked by systemd itself. */
@@ -80,7 +79,7 @@ class SystemdUnitTest {
     }
 
     /**
-     * The tool, or: in CI a failure, elsewhere an aborted test that says why, never a silent pass.
+     * The tool, or a failure that says how to get it: never a silent pass or a skip.
      * Debian's package systemd brings it; .ci/run installs it.
      */
     private static Path systemdAnalyze() {
@@ -92,11 +91,7 @@ class SystemdUnitTest {
         if (found.isEmpty()) {
             String why = "cannot verify packaging/systemd/eventsourced.service: systemd-analyze is not on PATH"
                     + " (apt-get install systemd)";
-            if (System.getenv("CI") != null) {
-                fail(why);
-            }
-            System.err.println("SystemdUnitTest: NOT VERIFIED: " + why);
-            Assumptions.abort(why);
+            fail(why);
         }
         return found.get();
     }
