@@ -25,11 +25,11 @@ final class Access {
      * @return when the stream must end (nanoTime scale; {@code Long.MAX_VALUE} without tokens),
      *         or {@link #REFUSED} after answering the client
      */
-    long admit(HttpExchange exchange, String queue) throws IOException {
+    long admit(HttpExchange exchange, String queue, RequestValues values) throws IOException {
         if (tokens == null) {
             return Long.MAX_VALUE;
         }
-        String token = token(exchange);
+        String token = token(values);
         long now = System.currentTimeMillis() / 1000;
         return switch (tokens.check(queue, token, now)) {
             case AccessTokens.Verdict.Valid valid ->
@@ -45,15 +45,8 @@ final class Access {
         };
     }
 
-    private String token(HttpExchange exchange) {
-        try {
-            String query = RequestValues.query(exchange.getRequestURI().getRawQuery()).get(config.queryParameter());
-            if (query != null && !query.isEmpty()) {
-                return query;
-            }
-        } catch (RequestValues.MalformedException e) {
-            return null;
-        }
-        return RequestValues.cookies(exchange.getRequestHeaders().get("Cookie")).get(config.cookie());
+    private String token(RequestValues values) {
+        String query = values.query().get(config.queryParameter());
+        return query != null && !query.isEmpty() ? query : values.cookies().get(config.cookie());
     }
 }

@@ -59,15 +59,16 @@ final class StreamHandler {
             Responses.reject(exchange, 503, "stream limit of this instance reached (" + maxStreams + ")");
             return;
         }
-        String queue = queueName(exchange);
+        RequestValues values = requestValues(exchange);
+        String queue = values == null ? null : queueName(exchange, values);
         if (queue == null) {
             return;
         }
-        long expiresAtNanos = access.admit(exchange, queue);
+        long expiresAtNanos = access.admit(exchange, queue, values);
         if (expiresAtNanos == Access.REFUSED) {
             return;
         }
-        String lastEventId = LastEventId.of(exchange);
+        String lastEventId = LastEventId.of(exchange, values);
         Subscription subscription;
         try {
             subscription = subscriptions.open(queue, lastEventId);
@@ -85,16 +86,19 @@ final class StreamHandler {
         }
     }
 
-    private String queueName(HttpExchange exchange) throws IOException {
-        RequestValues values;
+    /** The decoded query and cookies, read once per request; null after answering 400. */
+    private RequestValues requestValues(HttpExchange exchange) throws IOException {
         try {
-            values = RequestValues.parse(exchange.getRequestURI().getRawQuery(),
+            return RequestValues.parse(exchange.getRequestURI().getRawQuery(),
                     exchange.getRequestHeaders().get("Cookie"));
         } catch (RequestValues.MalformedException e) {
             metrics.rejectedBadRequest();
             Responses.reject(exchange, 400, e.getMessage());
             return null;
         }
+    }
+
+    private String queueName(HttpExchange exchange, RequestValues values) throws IOException {
         return switch (pattern.resolve(values.query(), values.cookies())) {
             case QueueNamePattern.Resolution.Named named -> named.name();
             case QueueNamePattern.Resolution.Rejected rejected -> {

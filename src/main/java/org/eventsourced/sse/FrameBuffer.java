@@ -35,10 +35,6 @@ public final class FrameBuffer {
         return size;
     }
 
-    public boolean isEmpty() {
-        return size == 0;
-    }
-
     /** Writes the collected bytes to {@code out} (without flushing) and empties the buffer. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(bytes, 0, size);

@@ -79,10 +79,6 @@ public final class StreamRegistry implements AutoCloseable {
         return true;
     }
 
-    public int size() {
-        return byQueue.size();
-    }
-
     private void watch() {
         long period = Math.max(100_000_000L, Math.min(1_000_000_000L, writeTimeoutNanos / 4));
         try {
