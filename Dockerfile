@@ -1,5 +1,5 @@
 # eventsourced on Alpine: the app image that ./build.sh makes (jlinked runtime, jars, launcher,
-# CDS archive), built on a musl JDK and copied onto plain Alpine. See docs/packaging.md.
+# AOT cache), built on a musl JDK and copied onto plain Alpine. See docs/packaging.md.
 #
 #   docker build -t eventsourced .                                  # JDK 25 runtime (the default)
 #   docker build --build-arg JDK_VERSION=21 -t eventsourced:jdk21 . # any eclipse-temurin tag prefix
@@ -19,7 +19,7 @@ WORKDIR /src
 COPY pom.xml build.sh ./
 COPY jlink/ jlink/
 COPY src/main/ src/main/
-# Built where it will live: the CDS archive is made for these paths.
+# Built where it will live, like the AOT cache made for it.
 RUN --mount=type=cache,target=/root/.m2 EVENTSOURCED_IMAGE_DIR=/opt/eventsourced ./build.sh
 
 # --- run: Alpine, the app image, a config for containers, no root

@@ -8,9 +8,10 @@
 #    if jlink/modules.list neither lists nor excludes a module jdeps finds.
 # 2. jlinks the listed modules as small as jlink makes them.
 # 3. Strips the native libraries' symbol tables where `strip` exists (libjvm.so: 30 -> 25 MB).
-# 4. Writes the runtime's default CDS archive (lib/server/classes.jsa, 14 MB; not with --no-cds):
-#    it speeds up every start, and the app's own archive (lib/app.jsa, made by jlink/train-cds.sh)
-#    is layered on top of it.
+# 4. On JDK 21-24 only, writes the runtime's default CDS archive (lib/server/classes.jsa, 14 MB; not
+#    with --no-cds): the app's own archive (lib/app.jsa, made by jlink/train-cds.sh) is layered on
+#    top of it. From JDK 25 on the app's AOT cache (lib/app.aot, also made by jlink/train-cds.sh)
+#    holds the JDK classes the server uses as well, so the default archive would be dead weight.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,6 +88,11 @@ fi
 
 if [ "$cds" = off ]; then
     echo "make-runtime.sh: --no-cds: no default CDS archive"
+    exit 0
+fi
+major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$out/release")
+if [ "${major:-0}" -ge 25 ]; then
+    echo "make-runtime.sh: JDK $major: no default CDS archive (the app's AOT cache holds the JDK classes it needs)"
     exit 0
 fi
 # After stripping: the archive records the JVM it was dumped by.

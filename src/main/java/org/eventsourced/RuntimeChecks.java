@@ -8,6 +8,8 @@ final class RuntimeChecks {
     private static final System.Logger LOG = System.getLogger(RuntimeChecks.class.getName());
     /** What one instance is built to hold when no limit is configured. */
     private static final long TARGET_STREAMS = 10_000;
+    /** Java 21-23: carrier threads, so that this many pinned writers still leave room for the others. */
+    private static final int STUCK_WRITERS_TOLERATED = 256;
 
     private RuntimeChecks() {
     }
@@ -32,14 +34,21 @@ final class RuntimeChecks {
 
     /**
      * On Java 21-23 a client that stops reading pins a carrier thread for up to
-     * server.write_timeout; more carriers keep the others serving meanwhile. Must run before the
-     * first virtual thread starts; an operator's own setting wins.
+     * server.write_timeout (then the write watchdog closes its socket). The scheduler starts
+     * carriers only while virtual threads are ready to run, so a high ceiling costs nothing when
+     * nobody is stuck, and keeps the other streams served while up to CARRIERS - cores clients are.
+     * Must run before the first virtual thread starts; an operator's own setting wins.
      */
     private static int widenVirtualThreadScheduler() {
-        String key = "jdk.virtualThreadScheduler.parallelism";
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, Integer.toString(Math.max(32, 4 * Runtime.getRuntime().availableProcessors())));
+        String parallelism = "jdk.virtualThreadScheduler.parallelism";
+        String maxPoolSize = "jdk.virtualThreadScheduler.maxPoolSize";
+        if (System.getProperty(parallelism) == null) {
+            int carriers = Math.max(STUCK_WRITERS_TOLERATED, 4 * Runtime.getRuntime().availableProcessors());
+            System.setProperty(parallelism, Integer.toString(carriers));
+            if (System.getProperty(maxPoolSize) == null) {
+                System.setProperty(maxPoolSize, Integer.toString(carriers));
+            }
         }
-        return Integer.parseInt(System.getProperty(key));
+        return Integer.parseInt(System.getProperty(parallelism));
     }
 }

@@ -59,9 +59,14 @@ final class AppImage {
     }
 
     static Run run(Duration timeout, List<String> command) throws IOException, InterruptedException {
+        return run(timeout, processBuilder(command));
+    }
+
+    static Run run(Duration timeout, ProcessBuilder builder) throws IOException, InterruptedException {
+        List<String> command = builder.command();
         Path out = Files.createTempFile("eventsourced-run", ".out");
         try {
-            Process p = processBuilder(command)
+            Process p = builder
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

@@ -144,12 +144,44 @@ class AppImageSmokeTest {
             assertTrue(Files.isRegularFile(dir.resolve("lib").resolve(jar)), () -> "lib/" + jar + " is listed in"
                     + " lib/classpath but missing");
         }
-        if (!"off".equals(System.getenv("EVENTSOURCED_CDS"))) {
+        if ("off".equals(System.getenv("EVENTSOURCED_CDS"))) {
+            return;
+        }
+        if (runtimeMajorVersion(dir) >= 25) {
+            assertTrue(Files.isRegularFile(dir.resolve("lib/app.aot")),
+                    "lib/app.aot is missing: the AOT training start in ./build.sh failed (see its warning)");
+            assertFalse(Files.exists(dir.resolve("runtime/lib/server/classes.jsa")),
+                    "the runtime's default CDS archive is dead weight beside lib/app.aot");
+        } else {
             assertTrue(Files.isRegularFile(dir.resolve("runtime/lib/server/classes.jsa")),
                     "the runtime's default CDS archive runtime/lib/server/classes.jsa");
             assertTrue(Files.isRegularFile(dir.resolve("lib/app.jsa")),
                     "lib/app.jsa is missing: the CDS training start in ./build.sh failed (see its warning)");
         }
+    }
+
+    @Test
+    void imageStartsWithItsArchiveMapped() throws Exception {
+        if ("off".equals(System.getenv("EVENTSOURCED_CDS"))) {
+            return; // an image built without an archive: nothing to map
+        }
+        // -Xshare:on / -XX:AOTMode=on: the JVM refuses to start when the archive does not map.
+        String require = runtimeMajorVersion(AppImage.dir()) >= 25 ? "-XX:AOTMode=on" : "-Xshare:on";
+        ProcessBuilder pb = AppImage.processBuilder(List.of(AppImage.launcher().toString(), "-v"));
+        pb.environment().put("EVENTSOURCED_OPTS", require);
+        AppImage.Run run = AppImage.run(STEP, pb);
+        assertEquals(0, run.exitStatus(), () -> "eventsourced -v with " + require + ":\n" + run.output());
+    }
+
+    /** The feature version in the runtime's release file, e.g. 25 for JAVA_VERSION="25.0.3". */
+    private static int runtimeMajorVersion(Path app) throws IOException {
+        for (String line : Files.readAllLines(app.resolve("runtime/release"))) {
+            if (line.startsWith("JAVA_VERSION=\"")) {
+                String version = line.substring("JAVA_VERSION=\"".length());
+                return Integer.parseInt(version.split("[.\"]", 2)[0]);
+            }
+        }
+        throw new AssertionError("no JAVA_VERSION in " + app.resolve("runtime/release"));
     }
 
     /** EVENTSOURCED_TEST_AMQP if set, else guest on 127.0.0.1:5672; fails, saying how to get one, if none answers. */
