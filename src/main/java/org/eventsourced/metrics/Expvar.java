@@ -55,6 +55,7 @@ public final class Expvar {
         json.key("RejectedUnavailableTotal").number(metrics.rejectedUnavailable.sum());
         json.key("RejectedLimitTotal").number(metrics.rejectedLimit.sum());
         json.key("WriteTimeoutsTotal").number(metrics.writeTimeouts.sum());
+        json.key("WritesStalled").number(metrics.stalledWrites.get());
         json.key("ResumesTotal").number(metrics.resumes.sum());
         json.key("SkippedDuplicatesTotal").number(metrics.skippedDuplicates.sum());
         json.key("TakeoversLocalTotal").number(metrics.takeoversLocal.sum());

@@ -22,6 +22,7 @@ public final class Metrics {
     final LongAdder rejectedUnavailable = new LongAdder();
     final LongAdder rejectedLimit = new LongAdder();
     final LongAdder writeTimeouts = new LongAdder();
+    final AtomicInteger stalledWrites = new AtomicInteger();
     final LongAdder resumes = new LongAdder();
     final LongAdder skippedDuplicates = new LongAdder();
     final LongAdder takeoversLocal = new LongAdder();
@@ -103,6 +104,15 @@ public final class Metrics {
 
     public long writeTimeouts() {
         return writeTimeouts.sum();
+    }
+
+    /** Streams whose write has been blocked for a watchdog period or longer, as of its last look. */
+    public void stalledWrites(int streams) {
+        stalledWrites.set(streams);
+    }
+
+    public int stalledWrites() {
+        return stalledWrites.get();
     }
 
     public long takeoversLocal() {

@@ -246,6 +246,12 @@ public final class EventStream {
         return true;
     }
 
+    /** Whether the write in progress, if any, began at least {@code minNanos} ago. */
+    boolean writeBlockedFor(long nowNanos, long minNanos) {
+        long since = writingSinceNanos;
+        return since != 0 && nowNanos - since >= minNanos;
+    }
+
     /** Ends the stream now, even in the middle of a blocked write (the socket is closed under it). */
     void forceClose() {
         Thread t = thread;

@@ -26,7 +26,9 @@ public final class StreamRegistry implements AutoCloseable {
     public StreamRegistry(Metrics metrics, Duration writeTimeout) {
         this.metrics = metrics;
         this.writeTimeoutNanos = writeTimeout.toNanos();
-        this.watchdog = Thread.ofVirtual().name("write-watchdog").start(this::watch);
+        // A platform thread: on Java 21-23 stuck writers can pin every carrier, and the
+        // watchdog is what unpins them.
+        this.watchdog = Thread.ofPlatform().daemon().name("write-watchdog").start(this::watch);
     }
 
     public void register(EventStream stream) {
@@ -84,13 +86,17 @@ public final class StreamRegistry implements AutoCloseable {
         try {
             while (!closed.await(period, TimeUnit.NANOSECONDS)) {
                 long now = System.nanoTime();
+                int stalled = 0;
                 for (EventStream stream : byQueue.values()) {
                     if (stream.abortIfStuck(now, writeTimeoutNanos)) {
                         metrics.writeTimeout();
                         LOG.log(System.Logger.Level.INFO, "stream on queue '" + stream.queue()
                                 + "' ended: client read nothing for " + writeTimeoutNanos / 1_000_000_000L + " s");
+                    } else if (stream.writeBlockedFor(now, period)) {
+                        stalled++;
                     }
                 }
+                metrics.stalledWrites(stalled);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -68,13 +68,13 @@ class TakeoverTest {
         awaitReplaceable(opened);
         proxy.freeze();
         ResumeTest.publish(queue, 50, 100);
-        long reconnect = System.nanoTime();
         try (SseClient fresh = SseClient.get(newPath, "/?id=" + queue)) {
             assertEquals(503, fresh.status(), "a fresh open (no Last-Event-ID) still gets 503");
         }
+        // The frozen path still holds the old stream (its writes land in the proxy's buffers, so
+        // neither heartbeat nor write timeout ends it): only a takeover lets this reconnect stream.
         client.connect(() -> newPath);
         client.process(50);
-        assertTrue(System.nanoTime() - reconnect < 3_000_000_000L, "streaming again within about a second");
         assertEquals(ResumeTest.texts(100), client.processed());
     }
 
