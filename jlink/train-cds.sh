@@ -2,9 +2,9 @@
 # Makes the app's class archive from one training start of the app image: start the launcher with
 # a throwaway config, wait for "listening on HOST:PORT" on stderr, GET /debug/vars, SIGTERM, and let
 # the JVM write every class it loaded to the archive at exit:
-#   JDK 25+   APP_DIR/lib/app.aot, an AOT cache (JEP 483, 514, 515: -XX:AOTCacheOutput): the JDK's
-#             and the app's classes loaded and linked, plus method profiles; one file, no default
-#             archive under it. Start-up to the first 200 on /debug/vars: about 0.7 x that of app.jsa.
+#   JDK 25+   APP_DIR/lib/app.aot, an AOT cache (JEP 483, 514: -XX:AOTCacheOutput): the JDK's and
+#             the app's classes loaded and linked; one file, no default archive under it. Start-up to
+#             the first 200 on /debug/vars: about 0.7 x that of app.jsa.
 #   JDK 21-24 APP_DIR/lib/app.jsa, a dynamic CDS archive (-XX:ArchiveClassesAtExit) on top of the
 #             runtime's default archive.
 #
@@ -21,7 +21,9 @@ tmp=$(mktemp -d)
 major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$app/runtime/release")
 if [ "${major:-0}" -ge 25 ]; then
     archive=$app/lib/app.aot
-    record_opt=-XX:AOTCacheOutput=$tmp/archive
+    # Classes only, no method profiles (JEP 515): replaying those makes the JIT compile during start-up,
+    # which on two cores delays the first answer by ~30 ms; a long-running server warms up by itself.
+    record_opt="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:AOTCacheOutput=$tmp/archive"
     require_opt=-XX:AOTMode=on
 else
     archive=$app/lib/app.jsa

@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import org.eventsourced.config.Config;
 import org.eventsourced.config.ConfigException;
 import org.eventsourced.config.ConfigLoader;
@@ -43,6 +48,9 @@ public final class Main {
             System.out.println("eventsourced " + version());
             return;
         }
+        if (!options.printConfig()) {
+            warmUp();
+        }
         Config config;
         try {
             config = ConfigLoader.load(defaultFiles(), options.file());
@@ -66,7 +74,6 @@ public final class Main {
     }
 
     private static void run(Config config, String[] args) {
-        warmUpManagementBeans();
         LOG.log(System.Logger.Level.INFO, "eventsourced " + version() + " on Java " + Runtime.version()
                 + "; config from " + (config.sources().isEmpty() ? "built-in defaults" : config.sources()));
         config.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
@@ -96,11 +103,21 @@ public final class Main {
     }
 
     /**
-     * The platform's management beans take a few hundred milliseconds to come up the first time;
-     * /debug/vars needs them, so they start now, beside the rest of start-up.
+     * One-time set-up that would otherwise sit on the start-up path or in the first request,
+     * done on another core while this one reads the config and starts the server: finding the
+     * logging backends (both look for service providers in the jars), the SecureRandom behind
+     * UUID.randomUUID (each fresh stream's first event id), the zone and locale data behind the
+     * JDK server's Date header, and the management beans behind /debug/vars. Each step takes
+     * 5-40 ms the first time; a thread that needs one meanwhile waits for it, as it would anyway.
      */
-    private static void warmUpManagementBeans() {
+    private static void warmUp() {
         Thread.ofPlatform().name("warm-up").daemon().start(() -> {
+            System.getLogger(Main.class.getName()).isLoggable(System.Logger.Level.DEBUG);
+            org.slf4j.LoggerFactory.getILoggerFactory();
+            UUID.randomUUID();
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US)
+                    .withZone(ZoneId.of("GMT"))
+                    .format(Instant.now());
             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             ManagementFactory.getGarbageCollectorMXBeans().forEach(GarbageCollectorMXBean::getCollectionCount);
             ManagementFactory.getThreadMXBean().getThreadCount();

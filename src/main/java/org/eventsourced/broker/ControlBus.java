@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -24,7 +25,12 @@ public final class ControlBus {
     private static final System.Logger LOG = System.getLogger(ControlBus.class.getName());
     private static final String INSTANCE_HEADER = "instance";
 
-    private final String instance = UUID.randomUUID().toString();
+    /**
+     * Tells this instance's own requests from other instances'. Random enough without
+     * SecureRandom, whose first use (~40 ms of provider set-up) would sit on the start-up path.
+     */
+    private final String instance = new UUID(ThreadLocalRandom.current().nextLong(),
+            ThreadLocalRandom.current().nextLong()).toString();
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Channel> publishers = new ArrayList<>(); // guarded by lock
     private volatile Consumer<String> onTakeoverRequest = queue -> { };

@@ -60,10 +60,14 @@ public final class HttpFront implements AutoCloseable {
 
     /**
      * The JDK server reads these once, when its first instance is made, so they are set here
-     * and only here: the time a client has to send its request head (slowloris), and caps on
-     * header count and size above ours so absurd heads are cut before they are parsed.
+     * and only here: the time a client has to send its request head (slowloris), caps on
+     * header count and size above ours so absurd heads are cut before they are parsed, and
+     * TCP_NODELAY on every connection: a stream already coalesces its writes and flushes once
+     * per batch, so Nagle's algorithm could only hold a flush back until the client acked the
+     * previous one.
      */
     private static void configureJdkServer(LimitsConfig limits) {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(limits.headTimeout().toSeconds()));
         System.setProperty("sun.net.httpserver.maxReqHeaders", Integer.toString(Math.max(200, 2 * limits.headerCount())));
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(2 * limits.headerBytes()));
