@@ -102,6 +102,10 @@ public final class Metrics {
         (remote ? takeoversRemote : takeoversLocal).increment();
     }
 
+    public long heartbeats() {
+        return heartbeats.sum();
+    }
+
     public long writeTimeouts() {
         return writeTimeouts.sum();
     }

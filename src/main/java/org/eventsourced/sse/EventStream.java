@@ -21,6 +21,15 @@ public final class EventStream {
     /** Writes on a busy stream are at least this far apart; an idle stream writes at once. */
     private static final long COALESCE_NANOS = 200_000L;
     private static final long REPLACED_RETRY_MILLIS = 500;
+    /**
+     * A heartbeat is followed this much later by a second comment line, unless something else
+     * was written meanwhile. The server never reads the socket, so a client that closed it is
+     * noticed only by a failing write: the first write after the close succeeds and draws a
+     * reset from the client's side, the next one fails. Without the probe that next write would
+     * be the following heartbeat. 100 ms is well above the round trip to a proxy or a client on
+     * the same network; a slower client is noticed a heartbeat later, as before.
+     */
+    private static final long PROBE_NANOS = 100_000_000L;
     /** A stream younger than this cannot be taken over, so two live tabs cannot swap forever. */
     public static final long TAKEOVER_MIN_AGE_NANOS = 2_000_000_000L;
 
@@ -35,6 +44,7 @@ public final class EventStream {
     private final long expiresAtNanos;
     private volatile long writingSinceNanos;
     private long lastFlushNanos;
+    private long probeAt = Long.MAX_VALUE;
     private volatile boolean writeTimedOut;
     private volatile Thread thread;
 
@@ -100,7 +110,8 @@ public final class EventStream {
         List<Delivery> toWrite = new ArrayList<>();
         while (true) {
             long now = System.nanoTime();
-            long deadline = Math.min(Math.min(nextHeartbeat, acks.nextDeadline()), Math.min(holdUntil, expiresAtNanos));
+            long deadline = Math.min(Math.min(Math.min(nextHeartbeat, probeAt), acks.nextDeadline()),
+                    Math.min(holdUntil, expiresAtNanos));
             Handoff first = subscription.poll(Math.max(0, deadline - now));
             now = System.nanoTime();
             if (first != null) {
@@ -129,6 +140,9 @@ public final class EventStream {
             } else if (now >= nextHeartbeat) {
                 heartbeat();
                 nextHeartbeat = now + heartbeatNanos;
+                probeAt = now + PROBE_NANOS;
+            } else if (now >= probeAt) {
+                probe();
             }
             ackDue(now);
             if (end == null && now - expiresAtNanos >= 0) {
@@ -177,6 +191,7 @@ public final class EventStream {
         }
         int bytes = buffer.size();
         flush(buffer);
+        probeAt = Long.MAX_VALUE; // this write was the probe
         acks.written(deliveries.get(deliveries.size() - 1).tag(), now);
         metrics.delivered(deliveries.size(), bytes);
     }
@@ -184,8 +199,16 @@ public final class EventStream {
     private void heartbeat() throws IOException {
         FrameBuffer buffer = new FrameBuffer(8);
         SseEncoder.encode(new SseFrame.Comment(""), buffer);
+        metrics.heartbeat(); // counted when tried: the one that finds the client gone counts too
         flush(buffer);
-        metrics.heartbeat();
+    }
+
+    /** The write after a heartbeat that reports a client gone since (see PROBE_NANOS). */
+    private void probe() throws IOException {
+        probeAt = Long.MAX_VALUE;
+        FrameBuffer buffer = new FrameBuffer(8);
+        SseEncoder.encode(new SseFrame.Comment(""), buffer);
+        flush(buffer);
     }
 
     private void ackDue(long now) throws IOException {

@@ -108,8 +108,9 @@ class NginxTest {
                 SseClient snippet = SseClient.get(nginx.address(), "/events/?id=" + snippetQueue)) {
             long opened = System.nanoTime();
             server.awaitOpenStreams(2);
-            // six heartbeats in a row: the streams sat idle for over 5 s, past 2 x proxy_read_timeout
-            String sixHeartbeats = ":\n".repeat(6);
+            // six heartbeats in a row, each with the probe line 100 ms after it: the streams sat idle
+            // for over 5 s, past 2 x proxy_read_timeout
+            String sixHeartbeats = ":\n:\n".repeat(6);
             stock.readUntil(sixHeartbeats, Duration.ofSeconds(10));
             snippet.readUntil(sixHeartbeats, Duration.ofSeconds(10));
             assertTrue(Duration.ofNanos(System.nanoTime() - opened).toMillis() >= 5000);

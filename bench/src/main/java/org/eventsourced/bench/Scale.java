@@ -68,7 +68,7 @@ final class Scale {
         rep.row("time until every stream read its message (ms)", es == null ? Double.NaN : es.deliverMs,
                 base == null ? Double.NaN : base.deliverMs, "%.0f", "");
         rep.row("all clients closed: server released every stream after (ms)",
-                es == null ? Double.NaN : es.releaseMs, Double.NaN, "%.0f", "<= " + cx.options().heartbeatSeconds() * 1000 + " (heartbeat)");
+                es == null ? Double.NaN : es.releaseMs, Double.NaN, "%.0f", "<= " + (cx.options().heartbeatSeconds() + 1) * 1000 + " (heartbeat + 1 s)");
         cx.checkServerIdle("scale");
     }
 
@@ -122,7 +122,8 @@ final class Scale {
             }
             double deliverMs = s.lastReadNanos() == Long.MIN_VALUE ? Double.NaN : (s.lastReadNanos() - t0) / 1e6;
 
-            // the clients go away; the server must notice (at the latest with the next heartbeat) and let go
+            // the clients go away; the server must notice with its next heartbeat (and the probe 100 ms
+            // after it) and let go; the 1 s on top covers the probe, this poll's 100 ms and 10,000 closes
             first.close();
             rest.close();
             double releaseMs = Double.NaN;
