@@ -67,7 +67,9 @@ public final class HttpFront implements AutoCloseable {
      * previous one.
      */
     private static void configureJdkServer(LimitsConfig limits) {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(limits.headTimeout().toSeconds()));
         System.setProperty("sun.net.httpserver.maxReqHeaders", Integer.toString(Math.max(200, 2 * limits.headerCount())));
         System.setProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(2 * limits.headerBytes()));
