@@ -105,22 +105,22 @@ public final class Main {
     /**
      * One-time set-up that would otherwise sit on the start-up path or in the first request,
      * done on another core while this one reads the config and starts the server: finding the
-     * logging backends (both look for service providers in the jars), the SecureRandom behind
-     * UUID.randomUUID (each fresh stream's first event id), the zone and locale data behind the
-     * JDK server's Date header, and the management beans behind /debug/vars. Each step takes
+     * logging backends (both look for service providers in the jars), the zone and locale data
+     * behind the JDK server's Date header, the management beans behind /debug/vars, and the
+     * SecureRandom behind UUID.randomUUID (each fresh stream's first event id). Each step takes
      * 5-40 ms the first time; a thread that needs one meanwhile waits for it, as it would anyway.
      */
     private static void warmUp() {
         Thread.ofPlatform().name("warm-up").daemon().start(() -> {
             System.getLogger(Main.class.getName()).isLoggable(System.Logger.Level.DEBUG);
             org.slf4j.LoggerFactory.getILoggerFactory();
-            UUID.randomUUID();
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US)
                     .withZone(ZoneId.of("GMT"))
                     .format(Instant.now());
             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             ManagementFactory.getGarbageCollectorMXBeans().forEach(GarbageCollectorMXBean::getCollectionCount);
             ManagementFactory.getThreadMXBean().getThreadCount();
+            UUID.randomUUID(); // last: only a stream needs it, and none comes before listening
         });
     }
 
