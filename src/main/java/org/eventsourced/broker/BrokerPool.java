@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eventsourced.config.BrokerConfig;
 import org.eventsourced.config.BrokerNode;
@@ -24,9 +23,8 @@ public final class BrokerPool implements AutoCloseable {
     private final ControlBus control = new ControlBus();
 
     public BrokerPool(BrokerConfig config) {
-        // consumer callbacks only hand deliveries over, so a few platform threads serve all channels
-        this.dispatch = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                Thread.ofPlatform().name("amqp-dispatch-", 0).daemon().factory());
+        // consumer callbacks only hand deliveries over, so they run on the connection's reader thread
+        this.dispatch = new CallerRunsExecutor();
         List<Node> list = new ArrayList<>();
         for (BrokerNode node : config.nodes()) {
             list.add(new Node(node, config.channelMax(), dispatch, control));

@@ -35,7 +35,7 @@ public final class ControlBus {
     private final List<Channel> publishers = new ArrayList<>(); // guarded by lock
     private volatile Consumer<String> onTakeoverRequest = queue -> { };
 
-    /** What to do when another instance asks for {@code queue}; called on a dispatch thread, must not block. */
+    /** What to do when another instance asks for {@code queue}; called on the connection's reader thread, must not block. */
     public void onTakeoverRequest(Consumer<String> handler) {
         this.onTakeoverRequest = handler;
     }

@@ -7,7 +7,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Runs on amqp-client's dispatch threads and never blocks them: every callback only
+ * Runs on the connection's reader thread (CallerRunsExecutor) and never blocks it: every callback only
  * offers to the stream's hand-off queue, which the prefetch window bounds in practice.
  */
 final class HandoffConsumer implements Consumer {
