@@ -18,8 +18,12 @@ import org.eventsourced.metrics.Metrics;
  */
 public final class EventStream {
     private static final long HOLD_NANOS = 1_000_000_000L;
-    /** Writes on a busy stream are at least this far apart; an idle stream writes at once. */
-    private static final long COALESCE_NANOS = 200_000L;
+    /**
+     * Writes on a busy stream are at least this far apart; an idle stream writes at once. 1 ms
+     * instead of 0.2 ms: server CPU per message of a flood 11-12 -> 8-9 us (bench, queued
+     * stream), for at most 1 ms more latency on the second of two messages that follow closely.
+     */
+    private static final long COALESCE_NANOS = 1_000_000L;
     private static final long REPLACED_RETRY_MILLIS = 500;
     /**
      * A heartbeat is followed this much later by a second comment line, unless something else
