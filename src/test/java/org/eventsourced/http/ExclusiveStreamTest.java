@@ -2,6 +2,7 @@ package org.eventsourced.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.eventsourced.testsupport.SseClient;
 import org.eventsourced.testsupport.TestBroker;
 import org.eventsourced.testsupport.TestServer;
@@ -86,7 +88,22 @@ class ExclusiveStreamTest {
     }
 
     @Test
-    void clientThatWentAwayReleasesTheQueueByTheNextHeartbeat() throws Exception {
+    void clientThatResetItsConnectionReleasesTheQueueByTheNextHeartbeat() throws Exception {
+        releasedByOneHeartbeatAfter(SseClient::abort);
+    }
+
+    /**
+     * A plain close (FIN): the first write after it still succeeds and only draws the client's
+     * reset; the probe 100 ms after the heartbeat fails, so one heartbeat is enough here too
+     * (without the probe it took the next one).
+     */
+    @Test
+    void clientThatClosedItsConnectionReleasesTheQueueByTheNextHeartbeat() throws Exception {
+        releasedByOneHeartbeatAfter(SseClient::close);
+    }
+
+    /** The server never reads the socket: a client that left shows only as a failing write. */
+    private static void releasedByOneHeartbeatAfter(Consumer<SseClient> leave) throws Exception {
         TestServer fast = TestServer.start("""
                 server:
                   heartbeat: 1
@@ -95,8 +112,11 @@ class ExclusiveStreamTest {
         try {
             SseClient gone = fast.stream(queue);
             gone.readUntil("\n\n", WAIT);
-            gone.abort();
+            leave.accept(gone);
+            long heartbeatsAtLeave = fast.server().metrics().heartbeats();
             fast.awaitOpenStreams(0);
+            long tried = fast.server().metrics().heartbeats() - heartbeatsAtLeave;
+            assertTrue(tried <= 1, "heartbeats tried after the client left: " + tried);
             try (SseClient next = fast.stream(queue)) {
                 assertEquals(200, next.status());
             }

@@ -160,34 +160,6 @@ class StreamTest {
         }
     }
 
-    /**
-     * The server never reads the socket: a closed client shows only as a failing write. The
-     * heartbeat draws the client's reset and the probe after it fails, so one heartbeat after
-     * the close is enough (without the probe it took the next one).
-     */
-    @Test
-    void closedIdleClientIsReleasedByTheFirstHeartbeatAfterTheClose() throws Exception {
-        try (TestServer own = TestServer.start("""
-                server:
-                  heartbeat: 1
-                """)) {
-            String queue = TestBroker.uniqueQueue("closed");
-            try {
-                SseClient client = own.stream(queue);
-                client.readUntil("\n\n", WAIT);
-                client.close();
-                long heartbeatsAtClose = own.server().metrics().heartbeats();
-                own.awaitOpenStreams(0);
-                assertTrue(own.server().metrics().heartbeats() - heartbeatsAtClose <= 1,
-                        "heartbeats sent after the close: "
-                                + (own.server().metrics().heartbeats() - heartbeatsAtClose));
-                assertEquals(0, BROKER.consumerCount(queue), "the consumer is gone");
-            } finally {
-                BROKER.delete(queue);
-            }
-        }
-    }
-
     @Test
     void queueIsDeclaredDurableWithExpiry() throws Exception {
         String queue = TestBroker.uniqueQueue("declare");
