@@ -16,6 +16,7 @@ import org.eventsourced.config.Config;
 import org.eventsourced.config.ConfigException;
 import org.eventsourced.config.ConfigLoader;
 import org.eventsourced.config.ConfigPrinter;
+import org.slf4j.LoggerFactory;
 
 /** Entry point: parses the command line, loads the config, starts the server, waits for a signal. */
 public final class Main {
@@ -113,7 +114,7 @@ public final class Main {
     private static void warmUp() {
         Thread.ofPlatform().name("warm-up").daemon().start(() -> {
             System.getLogger(Main.class.getName()).isLoggable(System.Logger.Level.DEBUG);
-            org.slf4j.LoggerFactory.getILoggerFactory();
+            LoggerFactory.getILoggerFactory();
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US)
                     .withZone(ZoneId.of("GMT"))
                     .format(Instant.now());

@@ -75,6 +75,11 @@ public final class Json {
     }
 
     private void quote(String s) {
+        appendQuoted(s, out);
+    }
+
+    /** {@code s} as a JSON string literal, appended to {@code out}. */
+    public static void appendQuoted(String s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

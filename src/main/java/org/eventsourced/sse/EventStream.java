@@ -201,15 +201,17 @@ public final class EventStream {
     }
 
     private void heartbeat() throws IOException {
-        FrameBuffer buffer = new FrameBuffer(8);
-        SseEncoder.encode(new SseFrame.Comment(""), buffer);
         metrics.heartbeat(); // counted when tried: the one that finds the client gone counts too
-        flush(buffer);
+        writeEmptyComment();
     }
 
     /** The write after a heartbeat that reports a client gone since (see PROBE_NANOS). */
     private void probe() throws IOException {
         probeAt = Long.MAX_VALUE;
+        writeEmptyComment();
+    }
+
+    private void writeEmptyComment() throws IOException {
         FrameBuffer buffer = new FrameBuffer(8);
         SseEncoder.encode(new SseFrame.Comment(""), buffer);
         flush(buffer);
@@ -263,9 +265,8 @@ public final class EventStream {
      * @return whether the stream was stuck and is now being ended
      */
     boolean abortIfStuck(long nowNanos, long limitNanos) {
-        long since = writingSinceNanos;
         Thread t = thread;
-        if (writeTimedOut || since == 0 || t == null || nowNanos - since < limitNanos) {
+        if (writeTimedOut || t == null || !writeBlockedFor(nowNanos, limitNanos)) {
             return false;
         }
         writeTimedOut = true;
