@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The {@code delivery} section: when written messages are acked.
  *
- * @param ackDelay  a written message is acked once it is this old (zero = at once)
+ * @param ackDelay  a written message is acked no sooner than this (zero = at once; see AckPolicy)
  * @param ackWindow ... or once more than this many written messages wait for their ack
  */
 public record DeliveryConfig(Duration ackDelay, int ackWindow) {

@@ -1,6 +1,7 @@
 package org.eventsourced.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,10 +23,30 @@ class AckPolicyTest {
         policy.written(10, 0);
         policy.written(20, SECOND);
         assertEquals(0, policy.due(2 * SECOND));
-        assertEquals(3 * SECOND, policy.nextDeadline());
-        assertEquals(10, policy.due(3 * SECOND));
-        assertEquals(20, policy.due(4 * SECOND));
+        assertEquals(0, policy.due(3 * SECOND), "due, but waits for younger ones to join");
+        assertEquals(4 * SECOND + SECOND / 2, policy.nextDeadline());
+        assertEquals(20, policy.due(4 * SECOND + SECOND / 2), "both are at least 3 s old");
         assertEquals(Long.MAX_VALUE, policy.nextDeadline());
+    }
+
+    @Test
+    void aSteadyTrickleIsAckedInBatchesNeverBeforeTheDelay() {
+        AckPolicy policy = new AckPolicy(Duration.ofSeconds(3), 500, 1000);
+        long step = SECOND / 10;
+        int acks = 0;
+        long previous = 0;
+        for (int tag = 1; tag <= 100; tag++) {
+            long now = tag * step;
+            policy.written(tag, now);
+            long acked = policy.due(now);
+            if (acked > 0) {
+                acks++;
+                assertTrue(now - acked * step >= 3 * SECOND, "tag " + acked + " acked too early");
+                assertTrue(now - (previous + 1) * step <= 4 * SECOND + SECOND / 2, "tag " + (previous + 1) + " acked late");
+                previous = acked;
+            }
+        }
+        assertTrue(acks >= 4 && acks <= 7, "a 10 s trickle at 10/s acked " + acks + " times, not 100");
     }
 
     @Test
