@@ -76,6 +76,9 @@ public final class Bench {
             }
             Context cx = new Context(o, broker, List.copyOf(routes), server, report, verification, anomalies, runId,
                     Broker.osPid());
+            if (o.warmupSeconds() > 0 && (o.scenarios().contains("throughput") || o.scenarios().contains("latency"))) {
+                new Throughput(cx).warmUp(o.warmupSeconds());
+            }
             for (String scenario : o.scenarios()) {
                 long s0 = System.nanoTime();
                 switch (scenario) {

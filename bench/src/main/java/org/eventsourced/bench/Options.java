@@ -15,6 +15,7 @@ import java.util.Set;
  * @param heartbeatSeconds the server's server.heartbeat: a client that left must be released within about that long
  * @param connections   AMQP connections of the baseline consumers, channels spread over them in turn (give it the
  *                      number of broker.node entries of the server)
+ * @param warmupSeconds how long each route carries unreported load before the throughput and latency scenarios
  */
 record Options(
         String amqp,
@@ -39,7 +40,8 @@ record Options(
         boolean sweep,
         boolean tricky,
         String route,
-        int heartbeatSeconds) {
+        int heartbeatSeconds,
+        int warmupSeconds) {
 
     static final List<String> ALL = List.of("throughput", "latency", "scale");
 
@@ -58,6 +60,8 @@ record Options(
               --messages N          throughput: messages for the 1-stream runs (default 20000)
               --multi SxM           throughput: S streams x M messages (default 100x200)
               --rounds N            throughput: measured rounds per figure, median reported (default 3)
+              --warmup S            seconds of unreported load per route before throughput and latency, so that
+                                    both JVMs run compiled code when measured (default 15, --quick 3, 0 = none)
               --latency SxRxT       latency: S streams, R msg/s, T seconds (default 100x1000x10)
               --streams N           scale: idle streams to open (default 10000)
               --concurrency N       scale: opens in flight (default 100)
@@ -74,7 +78,7 @@ record Options(
         int prefetch = 1000, expire = 600, heartbeat = 15;
         Set<String> scenarios = new LinkedHashSet<>(ALL);
         boolean quick = false, sweep = false, tricky = false;
-        Integer messages = null, rounds = null, streams = null;
+        Integer messages = null, rounds = null, streams = null, warmup = null;
         int[] multi = null, latency = null;
         int concurrency = 100, size = 100;
         Integer connections = null;
@@ -110,6 +114,7 @@ record Options(
                         case "--messages" -> messages = positive(a, v);
                         case "--multi" -> multi = dims(a, v, 2);
                         case "--rounds" -> rounds = positive(a, v);
+                        case "--warmup" -> warmup = Integer.parseInt(v);
                         case "--latency" -> latency = dims(a, v, 3);
                         case "--streams" -> streams = positive(a, v);
                         case "--concurrency" -> concurrency = positive(a, v);
@@ -142,7 +147,8 @@ record Options(
                 concurrency, size,
                 connections != null ? connections : connectionsFor(scaleStreams),
                 quick ? 5_000 : 15_000,
-                sweep, tricky, route, heartbeat);
+                sweep, tricky, route, heartbeat,
+                warmup != null ? Math.max(0, warmup) : quick ? 3 : 15);
     }
 
     Bodies bodies() {

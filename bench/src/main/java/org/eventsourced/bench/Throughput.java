@@ -32,6 +32,28 @@ final class Throughput {
         cx.checkServerIdle("throughput");
     }
 
+    /**
+     * Unreported load before anything is measured: both routes carry 1-stream and multi-stream runs, in turns, for
+     * {@code seconds} each. The server's JIT compiles its delivery path under the first 100,000 messages or so (C2
+     * compiler threads then take up to half of the server's CPU on 2 cores), and so does the bench's own AMQP and SSE
+     * reading code; a server in production has long done that. The rates of the first and last warm-up rounds go to
+     * the notes, so the cost of a cold start stays visible.
+     */
+    void warmUp(int seconds) throws Exception {
+        Options o = cx.options();
+        for (Route r : cx.routes()) {
+            long until = System.nanoTime() + seconds * 1_000_000_000L;
+            List<Double> rates = new java.util.ArrayList<>();
+            do {
+                rates.add(once(r, 1, o.singleMessages(), false, false).rate());
+                once(r, o.multiStreams(), o.multiMessages(), false, false);
+            } while (System.nanoTime() < until);
+            cx.report().note("warm-up " + r.label() + ": " + rates.size() + " rounds of 1 stream x " + o.singleMessages()
+                    + " and " + o.multiStreams() + " x " + o.multiMessages() + " in " + seconds + " s; 1 stream: first "
+                    + Report.fmt("%.0f", rates.getFirst()) + " msg/s, last " + Report.fmt("%.0f", rates.getLast()));
+        }
+    }
+
     private void measure(String label, int streams, int perStream, boolean queuedFirst) throws Exception {
         List<Route> routes = cx.routes();
         for (Route r : routes) {
