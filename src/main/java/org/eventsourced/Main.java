@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import org.eventsourced.config.Config;
 import org.eventsourced.config.ConfigException;
 import org.eventsourced.config.ConfigLoader;
@@ -107,8 +106,7 @@ public final class Main {
      * One-time set-up that would otherwise sit on the start-up path or in the first request,
      * done on another core while this one reads the config and starts the server: finding the
      * logging backends (both look for service providers in the jars), the zone and locale data
-     * behind the JDK server's Date header, the management beans behind /debug/vars, and the
-     * SecureRandom behind UUID.randomUUID (each fresh stream's first event id). Each step takes
+     * behind the JDK server's Date header and the management beans behind /debug/vars. Each step takes
      * 5-40 ms the first time; a thread that needs one meanwhile waits for it, as it would anyway.
      */
     private static void warmUp() {
@@ -121,7 +119,6 @@ public final class Main {
             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
             ManagementFactory.getGarbageCollectorMXBeans().forEach(GarbageCollectorMXBean::getCollectionCount);
             ManagementFactory.getThreadMXBean().getThreadCount();
-            UUID.randomUUID(); // last: only a stream needs it, and none comes before listening
         });
     }
 
