@@ -28,6 +28,9 @@ final class Scale {
         }
     }
 
+    /** Opens before the measured ones (see warmUp); C2 compiles a method after about 5,000 calls. */
+    private static final int WARM_UP_OPENS = 6000;
+
     private final Context cx;
 
     Scale(Context cx) {
@@ -40,7 +43,11 @@ final class Scale {
         int mark = Math.max(1, n / 5);
         cx.report().section("scale (" + n + " idle streams, " + o.concurrency() + " opens in flight)");
         Result es = null, base = null;
+        int warmOpens = o.warmupSeconds() > 0 ? Math.min(n, WARM_UP_OPENS) : 0;
         for (Route r : cx.routes()) {
+            if (warmOpens > 0) {
+                warmUp(r, warmOpens);
+            }
             Result res = once(r, n, mark);
             if (r instanceof SseRoute) {
                 es = res;
@@ -72,6 +79,43 @@ final class Scale {
         cx.checkServerIdle("scale");
     }
 
+    /**
+     * Unreported opens before the measured ones. Both sides run their open path once per stream, so the JIT
+     * compiles it only after thousands of opens: without this the server's C2 compiler threads took about 40% of
+     * its CPU in the middle of the measured opens (perf), and the open rate measured the JIT. The streams are
+     * closed and their queues deleted, which ends them on the server at once.
+     */
+    private void warmUp(Route route, int opens) throws Exception {
+        Options o = cx.options();
+        List<String> queues = cx.names("scale-warm-" + Context.tag(route), opens);
+        Batch batch = null;
+        try {
+            batch = route.open(queues, 0, Ledger.of(opens, 1, false, o.bodies()), o.concurrency());
+            cx.report().note("scale warm-up " + route.label() + ": " + batch.ok() + " streams opened in "
+                    + ms(batch.elapsedNanos()) + " ms, then closed (not measured)");
+        } finally {
+            if (batch != null) {
+                batch.close();
+            }
+            cx.broker().delete(queues);
+        }
+        if (route instanceof SseRoute) {
+            cx.checkServerIdle("scale warm-up");
+        }
+    }
+
+    /** CPU used by server, broker and bench during the two opening phases (not the pauses between), per stream. */
+    private static String cpuPerOpen(long[] a0, long[] a1, long[] b0, long[] b1, int opened, boolean sse) {
+        String[] who = {"server", "broker", "bench"};
+        StringBuilder out = new StringBuilder();
+        for (int c = 0; c < who.length; c++) {
+            boolean known = a0[c] >= 0 && a1[c] >= 0 && b0[c] >= 0 && b1[c] >= 0 && opened > 0 && (c > 0 || sse);
+            out.append(c == 0 ? "" : ", ").append(who[c]).append(' ').append(known
+                    ? Report.fmt("%.0f us", (a1[c] - a0[c] + b1[c] - b0[c]) / 1e3 / opened) : "-");
+        }
+        return out.toString();
+    }
+
     private Result once(Route route, int n, int mark) throws Exception {
         Options o = cx.options();
         boolean sse = route instanceof SseRoute;
@@ -82,11 +126,15 @@ final class Scale {
         try (Broker.Publisher pub = cx.broker().publisher(o.bodies())) {
             Sample s0 = sample(sse);
             cx.report().note(label + ": at 0 streams: " + s0);
+            long[] cpu0 = cx.cpu();
             first = route.open(queues.subList(0, mark), 0, ledger, o.concurrency());
+            long[] cpu1 = cx.cpu();
             Sample s1 = sample(sse);
             cx.report().note(label + ": " + first.ok() + " open in " + ms(first.elapsedNanos()) + " ms; at " + mark
                     + " streams: " + s1);
+            long[] cpu2 = cx.cpu();
             rest = route.open(queues.subList(mark, n), mark, ledger, o.concurrency());
+            long[] cpu3 = cx.cpu();
             Sample s2 = sample(sse);
             cx.report().note(label + ": " + rest.ok() + " more open in " + ms(rest.elapsedNanos()) + " ms; at " + n
                     + " streams: " + s2);
@@ -95,6 +143,7 @@ final class Scale {
                 cx.report().note(label + ": /debug/vars at " + n + " streams: " + vars.replaceAll("\\s+", " "));
             }
             int ok = first.ok() + rest.ok();
+            cx.report().note(label + ": CPU per open (both phases): " + cpuPerOpen(cpu0, cpu1, cpu2, cpu3, ok, sse));
             int failed = first.failedCount() + rest.failedCount();
             String failures = first.failures() + " " + rest.failures();
             if (failed > 0) {
