@@ -20,6 +20,10 @@ public sealed interface Handoff {
     record End(Reason reason, String detail) implements Handoff {
     }
 
+    /** A wake-up the stream armed for {@code deadlineNanos}: time to look at its deadlines. */
+    record Tick(long deadlineNanos) implements Handoff {
+    }
+
     /** Why a stream ends from the server's side. */
     enum Reason {
         /** The queue was deleted or the broker cancelled the consumer. */

@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -134,9 +133,19 @@ public final class Subscription implements AutoCloseable {
         return readyAtStart;
     }
 
-    /** The next hand-off, waiting at most {@code nanos}; null if none came. */
-    public Handoff poll(long nanos) throws InterruptedException {
-        return handoff.poll(nanos, TimeUnit.NANOSECONDS);
+    /** The next hand-off, waiting as long as it takes. */
+    public Handoff take() throws InterruptedException {
+        return handoff.take();
+    }
+
+    /** The next hand-off if one is waiting, else null. */
+    public Handoff poll() {
+        return handoff.poll();
+    }
+
+    /** Hands the stream the wake-up it armed for {@code deadlineNanos}; safe from any thread. */
+    public void wake(long deadlineNanos) {
+        handoff.offer(new Handoff.Tick(deadlineNanos));
     }
 
     /** Moves whatever is waiting into {@code into}, without blocking. */

@@ -119,8 +119,8 @@ final class StreamHandler {
         exchange.getResponseHeaders().clear();
         String firstId = lastEventId != null ? lastEventId : freshStreamId();
         OutputStream body = exchange.getResponseBody();
-        EventStream stream = new EventStream(subscription, body, settings, metrics, lastEventId, firstId,
-                expiresAtNanos);
+        EventStream stream = new EventStream(subscription, registry.wakeUps(), body, settings, metrics,
+                lastEventId, firstId, expiresAtNanos);
         registry.register(stream);
         metrics.streamOpened();
         LOG.log(System.Logger.Level.DEBUG, "stream opened on queue '" + subscription.queue() + "'");

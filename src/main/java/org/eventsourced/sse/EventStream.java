@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.eventsourced.broker.Handoff;
@@ -14,7 +15,8 @@ import org.eventsourced.metrics.Metrics;
 /**
  * The stream loop, run on the request's own virtual thread: take what the consumer handed
  * over, write every available frame, flush once, then ack what {@link AckPolicy} says is due.
- * Nothing is acked before it was written and flushed.
+ * Nothing is acked before it was written and flushed. The loop waits on the hand-off queue
+ * without a timeout; its deadlines come as {@link Handoff.Tick}s from {@link WakeUps}.
  */
 public final class EventStream {
     private static final long HOLD_NANOS = 1_000_000_000L;
@@ -38,6 +40,7 @@ public final class EventStream {
     public static final long TAKEOVER_MIN_AGE_NANOS = 2_000_000_000L;
 
     private final Subscription subscription;
+    private final WakeUps wakeUps;
     private final OutputStream out;
     private final StreamSettings settings;
     private final Metrics metrics;
@@ -51,16 +54,20 @@ public final class EventStream {
     private long probeAt = Long.MAX_VALUE;
     private volatile boolean writeTimedOut;
     private volatile Thread thread;
+    /** The deadline of the wake-up armed now (Long.MAX_VALUE: none), and the wake-up itself. */
+    private long wakeUpAt = Long.MAX_VALUE;
+    private Future<?> wakeUp;
 
     /**
      * @param lastEventId the client's Last-Event-ID, or null on a fresh open
      * @param firstId     the bare id the stream starts with (the client's id on a resume)
      * @param expiresAtNanos when the client's access token expires ({@code Long.MAX_VALUE}: never)
      */
-    public EventStream(Subscription subscription, OutputStream out, StreamSettings settings, Metrics metrics,
-            String lastEventId, String firstId, long expiresAtNanos) {
+    public EventStream(Subscription subscription, WakeUps wakeUps, OutputStream out, StreamSettings settings,
+            Metrics metrics, String lastEventId, String firstId, long expiresAtNanos) {
         this.expiresAtNanos = expiresAtNanos;
         this.subscription = subscription;
+        this.wakeUps = wakeUps;
         this.out = out;
         this.settings = settings;
         this.metrics = metrics;
@@ -103,6 +110,9 @@ public final class EventStream {
         } finally {
             // an interrupt from the write watchdog must not leak into the channel close
             Thread.interrupted();
+            if (wakeUp != null) {
+                wakeUp.cancel(false);
+            }
         }
     }
 
@@ -116,7 +126,13 @@ public final class EventStream {
             long now = System.nanoTime();
             long deadline = Math.min(Math.min(Math.min(nextHeartbeat, probeAt), acks.nextDeadline()),
                     Math.min(holdUntil, expiresAtNanos));
-            Handoff first = subscription.poll(Math.max(0, deadline - now));
+            Handoff first;
+            if (deadline - now <= 0) {
+                first = subscription.poll();
+            } else {
+                armWakeUp(deadline);
+                first = subscription.take();
+            }
             now = System.nanoTime();
             if (first != null) {
                 if (now - lastFlushNanos < COALESCE_NANOS) {
@@ -159,11 +175,33 @@ public final class EventStream {
         }
     }
 
+    /**
+     * Makes sure a wake-up comes by {@code deadline}. One that is armed for earlier stays: it
+     * comes early, the loop finds nothing due and arms the next (cheaper than re-arming the
+     * timer whenever a write moves the heartbeat).
+     */
+    private void armWakeUp(long deadline) {
+        if (deadline == Long.MAX_VALUE || deadline - wakeUpAt >= 0) {
+            return;
+        }
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+        }
+        wakeUp = wakeUps.at(deadline, () -> subscription.wake(deadline));
+        wakeUpAt = deadline;
+    }
+
     /** Passes deliveries through the resume filter; returns the end marker if one came. */
     private Handoff.End sortBatch(List<Handoff> batch, List<Delivery> toWrite) {
         for (Handoff h : batch) {
             switch (h) {
                 case Delivery d -> resume.accept(d, toWrite);
+                case Handoff.Tick tick -> {
+                    if (tick.deadlineNanos() == wakeUpAt) { // not one that was cancelled too late
+                        wakeUp = null;
+                        wakeUpAt = Long.MAX_VALUE;
+                    }
+                }
                 case Handoff.End e -> {
                     return e;
                 }

@@ -22,6 +22,7 @@ public final class StreamRegistry implements AutoCloseable {
     private final long writeTimeoutNanos;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread watchdog;
+    private final WakeUps wakeUps = new WakeUps();
 
     public StreamRegistry(Metrics metrics, Duration writeTimeout) {
         this.metrics = metrics;
@@ -29,6 +30,11 @@ public final class StreamRegistry implements AutoCloseable {
         // A platform thread: on Java 21-23 stuck writers can pin every carrier, and the
         // watchdog is what unpins them.
         this.watchdog = Thread.ofPlatform().daemon().name("write-watchdog").start(this::watch);
+    }
+
+    /** The timer that wakes the streams at their deadlines. */
+    public WakeUps wakeUps() {
+        return wakeUps;
     }
 
     public void register(EventStream stream) {
@@ -106,5 +112,6 @@ public final class StreamRegistry implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
+        wakeUps.close();
     }
 }

@@ -161,6 +161,25 @@ class StreamTest {
     }
 
     @Test
+    void heartbeatsGoOnAfterMessagesMovedThemLater() throws Exception {
+        // the wake-up armed for the first heartbeat comes too early after a message; the stream
+        // must arm the next one rather than go quiet
+        String queue = TestBroker.uniqueQueue("heartbeat-after");
+        try (SseClient client = server.stream(queue)) {
+            client.readUntil("\n\n", WAIT);
+            for (String text : List.of("one", "two")) {
+                BROKER.publish(queue, text);
+                assertEquals(text, client.nextEvent(WAIT).data());
+            }
+            String body = client.readUntil("data: two\n\n:\n:\n", Duration.ofSeconds(5));
+            assertTrue(body.endsWith(":\n:\n"), body);
+            client.readUntil("data: two\n\n:\n:\n:\n:\n", Duration.ofSeconds(5));
+        } finally {
+            BROKER.delete(queue);
+        }
+    }
+
+    @Test
     void queueIsDeclaredDurableWithExpiry() throws Exception {
         String queue = TestBroker.uniqueQueue("declare");
         try (SseClient client = server.stream(queue)) {
