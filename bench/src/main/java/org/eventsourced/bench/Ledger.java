@@ -23,11 +23,11 @@ final class Ledger {
     private final CountDownLatch complete;
     private final LongAdder received = new LongAdder();
 
-    private Ledger(int streams, int perStream, boolean latencies, Bodies bodies) {
+    private Ledger(int streams, int perStream, int latenciesFromSeq, Bodies bodies) {
         this.bodies = bodies;
         tallies = new Tally[streams];
         for (int k = 0; k < streams; k++) {
-            tallies[k] = new Tally(this, k, perStream, latencies);
+            tallies[k] = new Tally(this, k, perStream, latenciesFromSeq);
         }
         complete = new CountDownLatch(perStream == 0 ? 0 : streams);
     }
@@ -36,7 +36,15 @@ final class Ledger {
         if (streams < 0 || perStream < 0) {
             throw new IllegalArgumentException("negative count");
         }
-        return new Ledger(streams, perStream, latencies, bodies);
+        return new Ledger(streams, perStream, latencies ? 0 : -1, bodies);
+    }
+
+    /** A ledger that records the latencies of each stream's messages from {@code fromSeq} on, not before. */
+    static Ledger withLatenciesFrom(int fromSeq, int streams, int perStream, Bodies bodies) {
+        if (streams < 0 || perStream < 0 || fromSeq < 0 || fromSeq > perStream) {
+            throw new IllegalArgumentException("bad counts");
+        }
+        return new Ledger(streams, perStream, fromSeq, bodies);
     }
 
     Tally tally(int stream) {
@@ -154,16 +162,19 @@ final class Ledger {
         private boolean abandoned;
         private final BitSet seen;
         private final long[] latencies;
+        private final int latenciesFromSeq;
         private final ReentrantLock lock = new ReentrantLock();
         private int unique, duplicates, foreign, corrupt, latencyCount;
         private long lastNanos;
 
-        private Tally(Ledger ledger, int stream, int expected, boolean latencies) {
+        /** @param latenciesFromSeq the first sequence number whose latency counts, -1 = none */
+        private Tally(Ledger ledger, int stream, int expected, int latenciesFromSeq) {
             this.ledger = ledger;
             this.stream = stream;
             this.expected = expected;
             this.seen = new BitSet(expected);
-            this.latencies = latencies ? new long[expected] : null;
+            this.latencies = latenciesFromSeq >= 0 ? new long[expected - latenciesFromSeq] : null;
+            this.latenciesFromSeq = latenciesFromSeq;
         }
 
         /**
@@ -231,7 +242,7 @@ final class Ledger {
                 }
                 seen.set(seq);
                 unique++;
-                if (latencies != null) {
+                if (latencies != null && seq >= latenciesFromSeq) {
                     latencies[latencyCount++] = now - published;
                 }
                 complete = unique == expected;

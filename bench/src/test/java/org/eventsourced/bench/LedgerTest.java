@@ -38,6 +38,18 @@ class LedgerTest {
     }
 
     @Test
+    void latenciesOfTheSettlingMessagesDoNotCount() throws InterruptedException {
+        Ledger ledger = Ledger.withLatenciesFrom(2, 1, 5, BODIES);
+        for (int seq = 4; seq >= 0; seq--) {
+            ledger.tally(0).onMessage(Ledger.id(0, seq), Ledger.TYPE, body(0, seq), System.nanoTime());
+        }
+        assertTrue(ledger.await(50, 1000));
+        Ledger.Summary s = ledger.summary();
+        assertEquals(5, s.unique(), "every message is still verified");
+        assertEquals(3, s.latencies().length, "seq 2, 3 and 4 only");
+    }
+
+    @Test
     void anAbandonedStreamIsNotWaitedFor() throws InterruptedException {
         Ledger ledger = Ledger.of(2, 1, false, BODIES);
         ledger.tally(0).onMessage("0.0", Ledger.TYPE, body(0, 0), System.nanoTime());
