@@ -55,7 +55,7 @@ public final class EventStream {
     private volatile boolean writeTimedOut;
     private volatile Thread thread;
     /** The deadline of the wake-up armed now (Long.MAX_VALUE: none), and the wake-up itself. */
-    private long wakeUpAt = Long.MAX_VALUE;
+    private volatile long wakeUpAt = Long.MAX_VALUE;
     private Future<?> wakeUp;
 
     /**
@@ -181,7 +181,7 @@ public final class EventStream {
      * timer whenever a write moves the heartbeat).
      */
     private void armWakeUp(long deadline) {
-        if (deadline == Long.MAX_VALUE || deadline - wakeUpAt >= 0) {
+        if (deadline == Long.MAX_VALUE || wakeUpAt != Long.MAX_VALUE && deadline - wakeUpAt >= 0) {
             return;
         }
         if (wakeUp != null) {
@@ -309,6 +309,24 @@ public final class EventStream {
         }
         writeTimedOut = true;
         t.interrupt();
+        return true;
+    }
+
+    /**
+     * Called by the watchdog: a stream waiting on its queue whose armed wake-up is overdue by
+     * {@code graceNanos} gets it again. Nothing should ever need this (the timer thread offers
+     * each wake-up, and the loop re-arms after every one it takes); it bounds the damage of a
+     * wake-up lost by a bug to a second instead of a stream that never heartbeats, never
+     * notices its client left and holds the queue.
+     *
+     * @return whether the stream was woken
+     */
+    boolean rewakeIfOverdue(long nowNanos, long graceNanos) {
+        long at = wakeUpAt;
+        if (at == Long.MAX_VALUE || nowNanos - at < graceNanos || writingSinceNanos != 0) {
+            return false;
+        }
+        subscription.wake(at);
         return true;
     }
 

@@ -16,6 +16,8 @@ public final class StreamRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StreamRegistry.class.getName());
     /** A replaced stream that has not let go by then is blocked on a dead client: close it. */
     private static final long FORCE_AFTER_MILLIS = 300;
+    /** A stream's armed wake-up this late means it was lost (see EventStream.rewakeIfOverdue). */
+    private static final long REWAKE_GRACE_NANOS = 2_000_000_000L;
 
     private final ConcurrentHashMap<String, EventStream> byQueue = new ConcurrentHashMap<>();
     private final Metrics metrics;
@@ -100,6 +102,9 @@ public final class StreamRegistry implements AutoCloseable {
                                 + "' ended: client read nothing for " + writeTimeoutNanos / 1_000_000_000L + " s");
                     } else if (stream.writeBlockedFor(now, period)) {
                         stalled++;
+                    } else if (stream.rewakeIfOverdue(now, REWAKE_GRACE_NANOS)) {
+                        LOG.log(System.Logger.Level.WARNING, "stream on queue '" + stream.queue()
+                                + "' missed its wake-up; woken by the watchdog (please report)");
                     }
                 }
                 metrics.stalledWrites(stalled);
