@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * ForkJoinPool's delay scheduler and wakes that thread, and the message that ends the wait
  * cancels the task, waking it again. A stream that gets one message at a time paid a context
  * switch per message for that (bench, 100 streams: the delay scheduler switched once per
- * message and used a third of the server's CPU). Here a stream arms one wake-up for its
+ * message and used a quarter of the server's CPU). Here a stream arms one wake-up for its
  * earliest deadline and leaves it armed while its deadlines move later: a busy stream sets
  * about one timer per ack delay instead of one per message, and an idle one one per heartbeat.
  */
