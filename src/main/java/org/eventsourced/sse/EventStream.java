@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.eventsourced.broker.Handoff;
@@ -40,7 +39,7 @@ public final class EventStream {
     public static final long TAKEOVER_MIN_AGE_NANOS = 2_000_000_000L;
 
     private final Subscription subscription;
-    private final WakeUps wakeUps;
+    private final StreamWakeUp wakeUp;
     private final OutputStream out;
     private final StreamSettings settings;
     private final Metrics metrics;
@@ -54,9 +53,6 @@ public final class EventStream {
     private long probeAt = Long.MAX_VALUE;
     private volatile boolean writeTimedOut;
     private volatile Thread thread;
-    /** The deadline of the wake-up armed now (Long.MAX_VALUE: none), and the wake-up itself. */
-    private volatile long wakeUpAt = Long.MAX_VALUE;
-    private Future<?> wakeUp;
 
     /**
      * @param lastEventId the client's Last-Event-ID, or null on a fresh open
@@ -67,7 +63,7 @@ public final class EventStream {
             Metrics metrics, String lastEventId, String firstId, long expiresAtNanos) {
         this.expiresAtNanos = expiresAtNanos;
         this.subscription = subscription;
-        this.wakeUps = wakeUps;
+        this.wakeUp = new StreamWakeUp(wakeUps, subscription);
         this.out = out;
         this.settings = settings;
         this.metrics = metrics;
@@ -110,9 +106,7 @@ public final class EventStream {
         } finally {
             // an interrupt from the write watchdog must not leak into the channel close
             Thread.interrupted();
-            if (wakeUp != null) {
-                wakeUp.cancel(false);
-            }
+            wakeUp.cancel();
         }
     }
 
@@ -130,7 +124,7 @@ public final class EventStream {
             if (deadline - now <= 0) {
                 first = subscription.poll();
             } else {
-                armWakeUp(deadline);
+                wakeUp.armBy(deadline);
                 first = subscription.take();
             }
             now = System.nanoTime();
@@ -175,33 +169,12 @@ public final class EventStream {
         }
     }
 
-    /**
-     * Makes sure a wake-up comes by {@code deadline}. One that is armed for earlier stays: it
-     * comes early, the loop finds nothing due and arms the next (cheaper than re-arming the
-     * timer whenever a write moves the heartbeat).
-     */
-    private void armWakeUp(long deadline) {
-        if (deadline == Long.MAX_VALUE || wakeUpAt != Long.MAX_VALUE && deadline - wakeUpAt >= 0) {
-            return;
-        }
-        if (wakeUp != null) {
-            wakeUp.cancel(false);
-        }
-        wakeUp = wakeUps.at(deadline, () -> subscription.wake(deadline));
-        wakeUpAt = deadline;
-    }
-
     /** Passes deliveries through the resume filter; returns the end marker if one came. */
     private Handoff.End sortBatch(List<Handoff> batch, List<Delivery> toWrite) {
         for (Handoff h : batch) {
             switch (h) {
                 case Delivery d -> resume.accept(d, toWrite);
-                case Handoff.Tick tick -> {
-                    if (tick.deadlineNanos() == wakeUpAt) { // not one that was cancelled too late
-                        wakeUp = null;
-                        wakeUpAt = Long.MAX_VALUE;
-                    }
-                }
+                case Handoff.Tick tick -> wakeUp.taken(tick);
                 case Handoff.End e -> {
                     return e;
                 }
@@ -313,21 +286,13 @@ public final class EventStream {
     }
 
     /**
-     * Called by the watchdog: a stream waiting on its queue whose armed wake-up is overdue by
-     * {@code graceNanos} gets it again. Nothing should ever need this (the timer thread offers
-     * each wake-up, and the loop re-arms after every one it takes); it bounds the damage of a
-     * wake-up lost by a bug to a second instead of a stream that never heartbeats, never
-     * notices its client left and holds the queue.
+     * Called by the watchdog: a stream waiting on its queue (not writing) whose armed wake-up is
+     * overdue by {@code graceNanos} gets it again (see StreamWakeUp.rewakeIfOverdue).
      *
      * @return whether the stream was woken
      */
     boolean rewakeIfOverdue(long nowNanos, long graceNanos) {
-        long at = wakeUpAt;
-        if (at == Long.MAX_VALUE || nowNanos - at < graceNanos || writingSinceNanos != 0) {
-            return false;
-        }
-        subscription.wake(at);
-        return true;
+        return writingSinceNanos == 0 && wakeUp.rewakeIfOverdue(nowNanos, graceNanos);
     }
 
     /** Whether the write in progress, if any, began at least {@code minNanos} ago. */
