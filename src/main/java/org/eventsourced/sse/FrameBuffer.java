@@ -35,9 +35,15 @@ public final class FrameBuffer {
         return size;
     }
 
-    /** Writes the collected bytes to {@code out} (without flushing) and empties the buffer. */
-    public void writeTo(OutputStream out) throws IOException {
-        out.write(bytes, 0, size);
+    /**
+     * Writes the collected bytes to {@code out} in pieces of at most {@code piece} bytes, each
+     * flushed, and empties the buffer.
+     */
+    public void flushTo(OutputStream out, int piece) throws IOException {
+        for (int off = 0; off < size; off += piece) {
+            out.write(bytes, off, Math.min(piece, size - off));
+            out.flush();
+        }
         size = 0;
     }
 

@@ -210,6 +210,30 @@ class StreamTest {
     }
 
     @Test
+    void largeMessagesGoOutInChunksOfAtMost4KiB() throws Exception {
+        // the JDK server keeps a larger buffer for the rest of the connection after any larger write
+        String queue = TestBroker.uniqueQueue("large");
+        BROKER.declare(queue, 1800 * 1000L);
+        String large = "x".repeat(20_000);
+        String medium = "y".repeat(1_000);
+        BROKER.publish(queue, large);
+        for (int i = 0; i < 20; i++) {
+            BROKER.publish(queue, medium + i);
+        }
+        try (SseClient client = server.stream(queue)) {
+            List<SseParser.Event> events = client.nextEvents(21, WAIT);
+            assertEquals(large, events.get(0).data());
+            for (int i = 0; i < 20; i++) {
+                assertEquals(medium + i, events.get(i + 1).data());
+            }
+            assertTrue(client.largestChunk() > 0 && client.largestChunk() <= 4096 - 7,
+                    "largest chunk " + client.largestChunk());
+        } finally {
+            BROKER.delete(queue);
+        }
+    }
+
+    @Test
     void endpointsOfTheServerAreNotStreams() {
         var vars = server.get("/debug/vars");
         assertEquals(200, vars.statusCode());

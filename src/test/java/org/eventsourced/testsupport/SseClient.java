@@ -31,6 +31,7 @@ public final class SseClient implements AutoCloseable {
     private final SseParser parser = new SseParser();
     private final ArrayDeque<SseParser.Event> events = new ArrayDeque<>();
     private int chunkLeft;
+    private int largestChunk;
     private long contentLeft;
     private boolean ended;
     private final ByteArrayOutputStream undecoded = new ByteArrayOutputStream();
@@ -138,6 +139,11 @@ public final class SseClient implements AutoCloseable {
         return bodyText();
     }
 
+    /** The largest HTTP chunk of the body so far, in bytes of data (0 if not chunked). */
+    public int largestChunk() {
+        return largestChunk;
+    }
+
     public boolean ended() {
         return ended;
     }
@@ -204,6 +210,7 @@ public final class SseClient implements AutoCloseable {
                 return false;
             }
             chunkLeft = Integer.parseInt(size.split(";")[0].trim(), 16);
+            largestChunk = Math.max(largestChunk, chunkLeft);
             if (chunkLeft == 0) {
                 readLine(in);
                 ended = true;
