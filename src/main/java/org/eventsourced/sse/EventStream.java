@@ -13,7 +13,7 @@ import org.eventsourced.metrics.Metrics;
 
 /**
  * The stream loop, run on the request's own virtual thread: take what the consumer handed
- * over, write every available frame, flush once, then ack what {@link AckPolicy} says is due.
+ * over, write every available frame, flush once (per 4 KB), then ack what {@link AckPolicy} says is due.
  * Nothing is acked before it was written and flushed. The loop waits on the hand-off queue
  * without a timeout; its deadlines come as {@link Handoff.Tick}s from {@link WakeUps}.
  */

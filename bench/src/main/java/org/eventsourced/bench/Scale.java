@@ -227,7 +227,14 @@ final class Scale {
                 + held.size() + " " + held.subList(0, Math.min(5, held.size())));
         for (String q : held.subList(0, Math.min(5, held.size()))) {
             String d = first.describe(q);
-            cx.report().note(label + ": bench side of " + (d.endsWith("(not in this batch)") ? rest.describe(q) : d));
+            d = d.endsWith("(not in this batch)") ? rest.describe(q) : d;
+            cx.report().note(label + ": bench side of " + d);
+            for (String line : StuckStreams.socketState(d)) {
+                cx.report().note(label + ": ss: " + line);
+            }
+        }
+        for (String line : StuckStreams.streamThreads(cx.server().pid())) {
+            cx.report().note(label + ": server thread: " + line);
         }
         return Double.NaN;
     }

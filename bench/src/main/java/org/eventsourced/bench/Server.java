@@ -30,6 +30,11 @@ final class Server {
         return address;
     }
 
+    /** The server's JVM, 0 if unknown. */
+    long pid() {
+        return pid;
+    }
+
     /** The server's VmRSS in bytes, -1 if its pid is unknown or gone. */
     long rss() {
         return pid > 0 ? rss(pid) : -1;
