@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the built app image against the broker it talks to, side by side with plain AMQP consumers.
 #
-#   bench/run.sh [--quick] [--scenarios throughput,latency,scale] [--streams N] [other bench options]
+#   bench/run.sh [--quick] [--scenarios throughput,latency,scale] [--streams N] [--set SECTION.KEY=VALUE]...
+#                [other bench options]
 #
 # Assumes ./build.sh has left target/eventsourced/ (EVENTSOURCED_BIN overrides the launcher) and a RabbitMQ
 # on 127.0.0.1:5672 (EVENTSOURCED_BENCH_AMQP overrides it; broker memory figures need a local rabbitmqctl).
@@ -17,7 +18,7 @@ launcher=${EVENTSOURCED_BIN:-$repo/target/eventsourced/bin/eventsourced}
 amqp_url=${EVENTSOURCED_BENCH_AMQP:-amqp://guest:guest@127.0.0.1:5672/}
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   echo
   echo "bench options:"
   "$java" -cp "$classpath" org.eventsourced.bench.Bench --help 2>&1 | sed 1d || true
@@ -49,14 +50,21 @@ heartbeat=15
 quick=false
 prefetch=""
 help=false
+sets=()   # --set SECTION.KEY=VALUE: server config for this run, kept by run.sh (not passed on)
+pass=()   # what the bench gets
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
+    --set)
+      set_arg=${args[i+1]:-}
+      [[ $set_arg =~ ^[a-z_]+\.[a-z_]+=.+$ ]] || { echo "bench: --set wants SECTION.KEY=VALUE, e.g. delivery.ack_window=100" >&2; exit 2; }
+      sets+=("$set_arg"); i=$((i + 1)); continue ;;
     --quick) quick=true ;;
     --streams) streams=${args[i+1]:-$streams} ;;
     --prefetch) prefetch=${args[i+1]:-} ;;
     -h|--help) help=true ;;
   esac
+  pass+=("${args[i]}")
 done
 if $quick && ! printf '%s\n' "${args[@]}" | grep -qx -- --streams; then streams=1000; fi
 # quick: a shorter heartbeat, so that waiting for the server to notice the closed clients stays short
@@ -106,16 +114,29 @@ trap 'exit 130' INT TERM
 # away on its own; the direct-AMQP baseline opens one connection per 1800 streams --------------------------------
 nodes=$(( (streams + 1799) / 1800 )); [ "$nodes" -ge 1 ] || nodes=1
 config="$work/config.yml"
+# the --set keys of one section, as YAML lines
+set_keys() {
+  local s k
+  for s in "${sets[@]}"; do
+    case $s in "$1".*) k=${s#"$1".}; echo "  ${k%%=*}: ${k#*=}" ;; esac
+  done
+}
 {
   echo "server:"
   echo "  address: 127.0.0.1:0"
   echo "  heartbeat: $heartbeat"
+  set_keys server
   echo "broker:"
+  set_keys broker
   echo "  node:"
   echo "    - $amqp_url"
   echo "queue:"
   echo "  expire: 600"
   [ -n "$prefetch" ] && echo "  prefetch: $prefetch"
+  set_keys queue
+  for section in $(printf '%s\n' "${sets[@]}" | cut -d. -f1 | sort -u); do
+    case $section in server|broker|queue) ;; *) echo "$section:"; set_keys "$section" ;; esac
+  done
 } > "$config"
 
 # the server's effective prefetch, so that the AMQP baseline uses the same window
@@ -173,7 +194,7 @@ cat "$result" >&2
 set +e
 "$java" -Xms1g -Xmx2g -cp "$classpath" org.eventsourced.bench.Bench \
   --amqp "$(bench_amqp)" --server "127.0.0.1:$port" --server-pid "$java_pid" \
-  --prefetch "$prefetch" --expire 600 --heartbeat "$heartbeat" --connections "$nodes" "$@" 2>&1 | tee -a "$result"
+  --prefetch "$prefetch" --expire 600 --heartbeat "$heartbeat" --connections "$nodes" ${pass[@]+"${pass[@]}"} 2>&1 | tee -a "$result"
 bench_rc=${PIPESTATUS[0]}
 set -e
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$result"
