@@ -236,6 +236,9 @@ final class Scale {
         for (String line : StuckStreams.streamThreads(cx.server().pid())) {
             cx.report().note(label + ": server thread: " + line);
         }
+        for (String line : StuckStreams.benchThreadsInSyscalls()) {
+            cx.report().note(label + ": bench thread in a system call: " + line);
+        }
         return Double.NaN;
     }
 

@@ -28,7 +28,7 @@ final class StuckStreams {
             return List.of("no client port in: " + description);
         }
         String port = m.group(1);
-        return run(List.of("ss", "-tnoai", "( sport = :" + port + " or dport = :" + port + " )"));
+        return run(List.of("ss", "-tnoaip", "( sport = :" + port + " or dport = :" + port + " )"));
     }
 
     /** The stacks of the server's threads that run a stream (its other threads left out). */
@@ -58,6 +58,35 @@ final class StuckStreams {
             } catch (IOException ignored) {
                 // a temp file left behind
             }
+        }
+    }
+
+    /**
+     * The bench's own threads that sit in a system call other than a futex or epoll wait, as
+     * /proc shows them ("TID name: number args"; x86-64: 0 read, 7 poll, 3 close, 45 recvfrom):
+     * a socket the bench closed stays open in the kernel while a system call still holds it.
+     */
+    static List<String> benchThreadsInSyscalls() {
+        List<String> lines = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String syscall = read(task.resolve("syscall"));
+                String number = syscall.split(" ", 2)[0];
+                if (!List.of("202", "232", "281", "running", "").contains(number)) {
+                    lines.add(task.getFileName() + " " + read(task.resolve("comm")) + ": " + syscall);
+                }
+            }
+        } catch (IOException e) {
+            lines.add("no /proc/self/task: " + e.getMessage());
+        }
+        return lines.isEmpty() ? List.of("none") : lines;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return ""; // the thread ended meanwhile
         }
     }
 
