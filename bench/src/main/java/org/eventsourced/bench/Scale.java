@@ -229,8 +229,12 @@ final class Scale {
             String d = first.describe(q);
             d = d.endsWith("(not in this batch)") ? rest.describe(q) : d;
             cx.report().note(label + ": bench side of " + d);
-            for (String line : StuckStreams.socketState(d)) {
+            List<String> ss = StuckStreams.socketState(d);
+            for (String line : ss) {
                 cx.report().note(label + ": ss: " + line);
+            }
+            for (String line : StuckStreams.epollRegistrations(ss)) {
+                cx.report().note(label + ": " + line);
             }
         }
         for (String line : StuckStreams.streamThreads(cx.server().pid())) {

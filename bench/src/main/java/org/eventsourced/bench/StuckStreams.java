@@ -28,7 +28,7 @@ final class StuckStreams {
             return List.of("no client port in: " + description);
         }
         String port = m.group(1);
-        return run(List.of("ss", "-tnoaip", "( sport = :" + port + " or dport = :" + port + " )"));
+        return run(List.of("ss", "-tnoaipe", "( sport = :" + port + " or dport = :" + port + " )"));
     }
 
     /** The stacks of the server's threads that run a stream (its other threads left out). */
@@ -59,6 +59,42 @@ final class StuckStreams {
                 // a temp file left behind
             }
         }
+    }
+
+    private static final Pattern INODE = Pattern.compile("ino:(\\d+)");
+
+    /**
+     * Which of the bench's own epoll sets still list the sockets of {@code ssLines} (by inode, as
+     * /proc/self/fdinfo shows an epoll set's targets): a socket whose descriptor was closed but whose
+     * file something still holds shows up in ss with an inode and no process.
+     */
+    static List<String> epollRegistrations(List<String> ssLines) {
+        List<String> hexInodes = new ArrayList<>();
+        for (String line : ssLines) {
+            Matcher m = INODE.matcher(line);
+            while (m.find()) {
+                hexInodes.add(Long.toHexString(Long.parseLong(m.group(1))));
+            }
+        }
+        List<String> found = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
+            for (Path fd : fds.toList()) {
+                for (String line : read(fd).lines().toList()) {
+                    if (!line.startsWith("tfd:")) {
+                        continue;
+                    }
+                    for (String ino : hexInodes) {
+                        if (line.contains(" ino:" + ino + " ")) {
+                            found.add("epoll fd " + fd.getFileName() + " lists inode " + Long.parseLong(ino, 16)
+                                    + ": " + line);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            found.add("no /proc/self/fdinfo: " + e.getMessage());
+        }
+        return found.isEmpty() ? List.of("no epoll set of the bench lists " + hexInodes.size() + " inodes") : found;
     }
 
     /**
