@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 final class StuckStreams {
     private static final Pattern CLIENT_PORT = Pattern.compile("client port (\\d+)");
+    private static final Pattern INODE = Pattern.compile("ino:(\\d+)");
 
     private StuckStreams() {
     }
@@ -60,8 +61,6 @@ final class StuckStreams {
             }
         }
     }
-
-    private static final Pattern INODE = Pattern.compile("ino:(\\d+)");
 
     /**
      * Which of the bench's own epoll sets still list the sockets of {@code ssLines} (by inode, as
