@@ -90,9 +90,22 @@ final class SseStream {
         }
     }
 
-    /** Idempotent; the reader thread ends on the closed socket. */
+    /**
+     * Idempotent. Shuts input down so that the reader reads end-of-stream and closes the socket itself: a
+     * close from this thread while the reader is parked on the socket left, in about one full bench run in
+     * four on JDK 25, the socket alive in the kernel with no descriptor (FIN-WAIT-2, still acknowledging the
+     * server's heartbeats), so the server never saw the client go (README "Performance").
+     */
     void close() {
         closing = true;
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            closeSocket(); // not connected yet, or already closed: nothing parked on it to wake
+        }
+    }
+
+    private void closeSocket() {
         try {
             socket.close();
         } catch (IOException e) {
@@ -198,7 +211,7 @@ final class SseStream {
                 anomalies.sample(queue + ": " + e);
             }
         } finally {
-            close();
+            closeSocket();
             opened(new Open(false, 0, "reader ended", System.nanoTime() - t0));
         }
     }
