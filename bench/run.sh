@@ -184,6 +184,7 @@ result="$bench_dir/results/$(date +%Y%m%d-%H%M%S)-$(hostname -s)$suffix.txt"
   echo "machine: $(hostname -s), $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "bench JVM: $("$java" -version 2>&1 | head -1)"
+  if [ -n "${EVENTSOURCED_OPTS:-}" ]; then echo "server JVM options (EVENTSOURCED_OPTS): $EVENTSOURCED_OPTS"; fi
   echo "server: $launcher ($("$launcher" -v 2>&1 | head -1)), image built $(date -u -r "$(dirname "$launcher")" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo '?'); repo at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$repo" status --porcelain -- src pom.xml jlink 2>/dev/null | grep -q . && echo ' with uncommitted changes')"
   echo "broker: RabbitMQ $(rabbitmqctl -q eval 'rabbit_misc:version().' 2>/dev/null | tr -d '"' || echo '?') at ${amqp_url%%@*}@${amqp_url#*@}" | sed 's#//[^:@]*:[^@]*@#//***@#'
   echo "config:"; sed 's/^/  /; s#//[^:@]*:[^@]*@#//***@#' "$config"

@@ -60,14 +60,14 @@ final class Throughput {
             once(r, streams, Math.max(100, perStream / 4), queuedFirst, false); // warm-up, not reported
         }
         double[][] rates = new double[routes.size()][cx.options().rounds()];
-        long[][] cpu = new long[routes.size()][3];
+        long[][] cpu = new long[routes.size()][4];
         long[] messages = new long[routes.size()];
         for (int round = 0; round < rates[0].length; round++) {
             for (int i = 0; i < routes.size(); i++) {
                 Round r = once(routes.get(i), streams, perStream, queuedFirst, true);
                 rates[i][round] = r.rate();
                 messages[i] += r.messages();
-                for (int c = 0; c < 3; c++) {
+                for (int c = 0; c < 4; c++) {
                     cpu[i][c] = cpu[i][c] < 0 || r.cpu()[c] < 0 ? -1 : cpu[i][c] + r.cpu()[c];
                 }
             }
@@ -78,7 +78,8 @@ final class Throughput {
             cx.report().note(label + ", " + routes.get(i).label() + ": rounds " + Arrays.toString(round(rates[i]))
                     + " msg/s, median " + Report.fmt("%.0f", m) + "; CPU per message: server "
                     + perMessage(cpu[i][0], messages[i], routes.get(i) instanceof SseRoute) + ", broker "
-                    + perMessage(cpu[i][1], messages[i], true) + ", bench " + perMessage(cpu[i][2], messages[i], true));
+                    + perMessage(cpu[i][1], messages[i], true) + ", bench " + perMessage(cpu[i][2], messages[i], true)
+                    + switchesPerMessage(cpu[i][3], messages[i], routes.get(i) instanceof SseRoute));
             if (routes.get(i) instanceof SseRoute) {
                 es = m;
             } else {
@@ -90,6 +91,11 @@ final class Throughput {
 
     private static String perMessage(long cpuNanos, long messages, boolean applies) {
         return !applies ? "-" : cpuNanos < 0 || messages == 0 ? "?" : Report.fmt("%.1f us", cpuNanos / 1e3 / messages);
+    }
+
+    private static String switchesPerMessage(long switches, long messages, boolean applies) {
+        return !applies || switches < 0 || messages == 0 ? ""
+                : Report.fmt("; server context switches per message %.2f", (double) switches / messages);
     }
 
     private Round once(Route route, int streams, int perStream, boolean queuedFirst, boolean counted)
