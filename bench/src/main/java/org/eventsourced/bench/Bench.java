@@ -68,7 +68,7 @@ public final class Bench {
                 routes.add(direct);
             }
             if (server != null && !o.route().equals("amqp")) {
-                routes.add(new SseRoute(server, anomalies));
+                routes.add(new SseRoute(server, anomalies, o.platformReaders()));
                 int open = server.consumers();
                 if (open != 0) {
                     report.note("before the run /debug/vars Consumer was " + open + " (expected 0)");

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param connections   AMQP connections of the baseline consumers, channels spread over them in turn (give it the
  *                      number of broker.node entries of the server)
  * @param warmupSeconds how long each route carries unreported load before the throughput and latency scenarios
+ * @param platformReaders each SSE stream read by a platform thread instead of a virtual one
  */
 record Options(
         String amqp,
@@ -41,7 +42,8 @@ record Options(
         boolean tricky,
         String route,
         int heartbeatSeconds,
-        int warmupSeconds) {
+        int warmupSeconds,
+        boolean platformReaders) {
 
     static final List<String> ALL = List.of("throughput", "latency", "scale");
 
@@ -56,6 +58,8 @@ record Options(
               --scenarios LIST      comma-separated: throughput,latency,scale (default all)
               --quick               small counts, for a smoke run under a minute
               --route R             both (default), sse (eventsourced only) or amqp (baseline only)
+              --readers KIND        threads that read the SSE streams: virtual (default) or platform (one OS
+                                    thread per stream, a hop less per message; see bench/README.md)
               --sweep               only delete the broker's esbench-* queues (left by an interrupted run)
               --messages N          throughput: messages for the 1-stream runs (default 20000)
               --multi SxM           throughput: S streams x M messages (default 100x200)
@@ -77,7 +81,7 @@ record Options(
         long pid = 0;
         int prefetch = 1000, expire = 600, heartbeat = 15;
         Set<String> scenarios = new LinkedHashSet<>(ALL);
-        boolean quick = false, sweep = false, tricky = false;
+        boolean quick = false, sweep = false, tricky = false, platformReaders = false;
         Integer messages = null, rounds = null, streams = null, warmup = null;
         int[] multi = null, latency = null;
         int concurrency = 100, size = 100;
@@ -126,6 +130,12 @@ record Options(
                             }
                             route = v;
                         }
+                        case "--readers" -> {
+                            if (!List.of("virtual", "platform").contains(v)) {
+                                throw new IllegalArgumentException("--readers wants virtual or platform, got " + v);
+                            }
+                            platformReaders = v.equals("platform");
+                        }
                         default -> throw new IllegalArgumentException("unknown option " + a);
                     }
                 }
@@ -148,7 +158,7 @@ record Options(
                 connections != null ? connections : connectionsFor(scaleStreams),
                 quick ? 5_000 : 15_000,
                 sweep, tricky, route, heartbeat,
-                warmup != null ? Math.max(0, warmup) : quick ? 3 : 15);
+                warmup != null ? Math.max(0, warmup) : quick ? 3 : 15, platformReaders);
     }
 
     Bodies bodies() {

@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 final class SseRoute implements Route {
     private final Server server;
     private final Anomalies anomalies;
+    private final boolean platformReaders;
 
-    SseRoute(Server server, Anomalies anomalies) {
+    SseRoute(Server server, Anomalies anomalies, boolean platformReaders) {
         this.server = server;
         this.anomalies = anomalies;
+        this.platformReaders = platformReaders;
     }
 
     @Override
@@ -31,7 +33,7 @@ final class SseRoute implements Route {
         for (int i = 0; i < queues.size(); i++) {
             permits.acquire();
             streams.add(SseStream.start(server.address(), queues.get(i), ledger.tally(firstStream + i), anomalies,
-                    permits::release));
+                    permits::release, platformReaders));
         }
         // every stream releases its permit within its own open timeout, so this wait is bounded
         if (permits.tryAcquire(concurrency, 120, TimeUnit.SECONDS)) {

@@ -47,25 +47,29 @@ final class SseStream {
     private volatile String endedBy = "";
 
     private SseStream(InetSocketAddress server, String queue, Ledger.Tally tally, Anomalies anomalies,
-                      Runnable onOpenDone) {
+                      Runnable onOpenDone, boolean platformThread) {
         this.server = server;
         this.queue = queue;
         this.tally = tally;
         this.anomalies = anomalies;
         this.onOpenDone = onOpenDone;
-        this.thread = Thread.ofVirtual().name("sse-" + queue).unstarted(this::run);
+        // a virtual reader's socket read parks on the JDK's poller, so a message wakes the poller thread, then a
+        // carrier; a platform reader blocks in read(2) and is woken once (bench/README.md, "--readers")
+        Thread.Builder threads = platformThread ? Thread.ofPlatform().daemon().stackSize(256 * 1024) : Thread.ofVirtual();
+        this.thread = threads.name("sse-" + queue).unstarted(this::run);
         this.thread.setUncaughtExceptionHandler((t, e) -> System.err.println(t.getName() + " died: " + e));
     }
 
     /**
-     * Starts reading {@code GET /?id=queue} in a new virtual thread.
+     * Starts reading {@code GET /?id=queue} in a new thread.
      *
      * @param tally      where events go; null for a stream that expects none
      * @param onOpenDone run once when opening succeeded or failed (e.g. releases a concurrency permit)
+     * @param platformThread read by a platform thread instead of a virtual one
      */
     static SseStream start(InetSocketAddress server, String queue, Ledger.Tally tally, Anomalies anomalies,
-                           Runnable onOpenDone) {
-        SseStream s = new SseStream(server, queue, tally, anomalies, onOpenDone);
+                           Runnable onOpenDone, boolean platformThread) {
+        SseStream s = new SseStream(server, queue, tally, anomalies, onOpenDone, platformThread);
         s.thread.start();
         return s;
     }

@@ -155,7 +155,7 @@ final class Throughput {
 
     /** The 503 guarantee: a second client on a queue that is being streamed is refused and takes nothing. */
     private void secondStreamGets503(String queue) throws InterruptedException {
-        SseStream second = SseStream.start(cx.server().address(), queue, null, cx.anomalies(), () -> { });
+        SseStream second = SseStream.start(cx.server().address(), queue, null, cx.anomalies(), () -> { }, false);
         SseStream.Open o = second.awaitOpen(java.time.Duration.ofSeconds(35));
         second.close();
         second.join(java.time.Duration.ofSeconds(5));
