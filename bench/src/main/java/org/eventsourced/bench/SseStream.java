@@ -55,7 +55,9 @@ final class SseStream {
         this.onOpenDone = onOpenDone;
         // a virtual reader's socket read parks on the JDK's poller, so a message wakes the poller thread, then a
         // carrier; a platform reader blocks in read(2) and is woken once (bench/README.md, "--readers")
-        Thread.Builder threads = platformThread ? Thread.ofPlatform().daemon().stackSize(256 * 1024) : Thread.ofVirtual();
+        Thread.Builder threads = platformThread
+                ? Thread.ofPlatform().daemon().stackSize(256 * 1024)
+                : Thread.ofVirtual();
         this.thread = threads.name("sse-" + queue).unstarted(this::run);
         this.thread.setUncaughtExceptionHandler((t, e) -> System.err.println(t.getName() + " died: " + e));
     }
@@ -96,8 +98,8 @@ final class SseStream {
 
     /**
      * Idempotent. Shuts input down so that the reader reads end-of-stream and closes the socket itself: a
-     * close from this thread while the reader is parked on the socket left, in about one full bench run in
-     * four on JDK 25, the socket alive in the kernel with no descriptor (FIN-WAIT-2, still acknowledging the
+     * close from this thread while the reader is parked on the socket left, in a third or more of the full
+     * bench runs on JDK 25, the socket alive in the kernel with no descriptor (FIN-WAIT-2, still acknowledging the
      * server's heartbeats), so the server never saw the client go (README "Performance").
      */
     void close() {
