@@ -4,7 +4,8 @@
 #
 #   ./build.sh             build: jar and runtime jars (mvn package), then the app image:
 #                          runtime/ (jlinked), lib/ (jars, JVM options, CDS archive), bin/eventsourced
-#   ./build.sh test        build, then the whole test suite; the smoke tests start the app image
+#   ./build.sh test        build, then the whole test suite (the smoke tests start the app image),
+#                          then compile the load tool in bench/
 #   ./build.sh run [ARGS]  build, then run the server: bin/eventsourced [-f config.yml] ARGS
 #   ./build.sh dist        build, then target/eventsourced-<version>-linux-<arch>.tar.gz of the app image
 #   ./build.sh bench       build, then bench/run.sh
@@ -110,6 +111,8 @@ case $cmd in
     test)
         build
         EVENTSOURCED_APP_IMAGE=$(cd "$image" && pwd) mvn -B -ntp verify
+        # the load tool has no tests of its own, but a change must not leave it unbuildable
+        (cd bench && mvn -B -ntp -q package)
         ;;
     run)
         build
