@@ -17,17 +17,18 @@ record Context(Options options, Broker broker, List<Route> routes, Server server
         return broker.names("esbench-" + runId + "-" + what, count);
     }
 
-    /**
-     * CPU time used so far by the server, the broker and the bench itself, in ns, then the server's context
-     * switches so far (-1 where unknown).
-     */
+    /** CPU time used so far by the server, the broker and the bench itself, in ns (-1 where unknown). */
     long[] cpu() {
         return new long[] {
             server == null ? -1 : server.cpuNanos(),
             brokerPid > 0 ? Server.cpuNanos(brokerPid) : -1,
-            Server.cpuNanos(ProcessHandle.current().pid()),
-            server == null ? -1 : server.contextSwitches()
+            Server.cpuNanos(ProcessHandle.current().pid())
         };
+    }
+
+    /** The server's context switches so far, -1 if there is no server or it is unknown. */
+    long serverContextSwitches() {
+        return server == null ? -1 : server.contextSwitches();
     }
 
     static String tag(Route r) {

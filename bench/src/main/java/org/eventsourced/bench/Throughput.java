@@ -9,8 +9,11 @@ import java.util.List;
  * the last message read. Each figure is the median of the rounds; the routes alternate within a round.
  */
 final class Throughput {
-    /** One timed run: messages read per second (NaN if not every message arrived) and CPU used meanwhile. */
-    private record Round(double rate, long messages, long[] cpu) {
+    /**
+     * One timed run: messages read per second (NaN if not every message arrived), and the CPU used and the server's
+     * context switches meanwhile (-1 where unknown).
+     */
+    private record Round(double rate, long messages, long[] cpu, long serverSwitches) {
     }
 
     private final Context cx;
@@ -60,16 +63,18 @@ final class Throughput {
             once(r, streams, Math.max(100, perStream / 4), queuedFirst, false); // warm-up, not reported
         }
         double[][] rates = new double[routes.size()][cx.options().rounds()];
-        long[][] cpu = new long[routes.size()][4];
+        long[][] cpu = new long[routes.size()][3];
+        long[] switches = new long[routes.size()];
         long[] messages = new long[routes.size()];
         for (int round = 0; round < rates[0].length; round++) {
             for (int i = 0; i < routes.size(); i++) {
                 Round r = once(routes.get(i), streams, perStream, queuedFirst, true);
                 rates[i][round] = r.rate();
                 messages[i] += r.messages();
-                for (int c = 0; c < 4; c++) {
+                for (int c = 0; c < 3; c++) {
                     cpu[i][c] = cpu[i][c] < 0 || r.cpu()[c] < 0 ? -1 : cpu[i][c] + r.cpu()[c];
                 }
+                switches[i] = switches[i] < 0 || r.serverSwitches() < 0 ? -1 : switches[i] + r.serverSwitches();
             }
         }
         double base = Double.NaN, es = Double.NaN;
@@ -79,7 +84,7 @@ final class Throughput {
                     + " msg/s, median " + Report.fmt("%.0f", m) + "; CPU per message: server "
                     + perMessage(cpu[i][0], messages[i], routes.get(i) instanceof SseRoute) + ", broker "
                     + perMessage(cpu[i][1], messages[i], true) + ", bench " + perMessage(cpu[i][2], messages[i], true)
-                    + switchesPerMessage(cpu[i][3], messages[i], routes.get(i) instanceof SseRoute));
+                    + switchesPerMessage(switches[i], messages[i], routes.get(i) instanceof SseRoute));
             if (routes.get(i) instanceof SseRoute) {
                 es = m;
             } else {
@@ -107,6 +112,7 @@ final class Throughput {
         try (Broker.Publisher pub = cx.broker().publisher(o.bodies())) {
             long t0;
             long[] cpu0 = cx.cpu();
+            long switches0 = cx.serverContextSwitches();
             if (queuedFirst) {
                 for (String q : queues) {
                     cx.broker().declare(pub.channel(), q);
@@ -130,6 +136,8 @@ final class Throughput {
             for (int c = 0; c < cpu.length; c++) {
                 cpu[c] = cpu[c] < 0 || cpu0[c] < 0 ? -1 : cpu[c] - cpu0[c];
             }
+            long switches1 = cx.serverContextSwitches();
+            long switched = switches1 < 0 || switches0 < 0 ? -1 : switches1 - switches0;
             Ledger.Summary s;
             Thread.sleep(100); // a quiet moment so that duplicates or strays still in flight are counted
             s = ledger.summary();
@@ -142,9 +150,9 @@ final class Throughput {
             if (!complete) {
                 cx.report().note(route.label() + " " + queues.getFirst() + "..: only " + s.unique() + " of "
                         + s.expected() + " messages arrived (no progress for " + o.stallMillis() + " ms)");
-                return new Round(Double.NaN, s.unique(), cpu);
+                return new Round(Double.NaN, s.unique(), cpu, switched);
             }
-            return new Round(s.unique() / ((s.lastReadNanos() - t0) / 1e9), s.unique(), cpu);
+            return new Round(s.unique() / ((s.lastReadNanos() - t0) / 1e9), s.unique(), cpu, switched);
         } finally {
             if (batch != null) {
                 batch.close();
