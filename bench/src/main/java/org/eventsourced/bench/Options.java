@@ -63,7 +63,7 @@ record Options(
               --sweep               only delete the broker's esbench-* queues (left by an interrupted run)
               --messages N          throughput: messages for the 1-stream runs (default 20000)
               --multi SxM           throughput: S streams x M messages (default 100x200)
-              --rounds N            throughput: measured rounds per figure, median reported (default 5)
+              --rounds N            throughput: measured rounds per figure, median reported (default 11)
               --warmup S            seconds of unreported load per route before throughput and latency, so that
                                     both JVMs run compiled code when measured (default 15, --quick 3, 0 = none)
               --latency SxRxT       latency: S streams, R msg/s, T seconds (default 100x1000x10)
@@ -151,7 +151,7 @@ record Options(
         return new Options(amqp, server, pid, prefetch, expire, scenarios, quick,
                 messages != null ? messages : quick ? 5000 : 20_000,
                 multi[0], multi[1],
-                rounds != null ? rounds : quick ? 1 : 5,
+                rounds != null ? rounds : quick ? 1 : 11,
                 latency[0], latency[1], latency[2],
                 scaleStreams,
                 concurrency, size,

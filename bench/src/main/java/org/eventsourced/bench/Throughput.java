@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Throughput: N messages to one stream, and S streams x M messages, published while the readers are open; and N
  * messages queued before the reader opens. Timed from the first publish (or from opening, when queued before) to
- * the last message read. Each figure is the median of the rounds; the routes alternate within a round.
+ * the last message read. Each figure is the median of the rounds; every round runs both routes, and which one goes
+ * first alternates between rounds.
  */
 final class Throughput {
     /**
@@ -67,7 +68,10 @@ final class Throughput {
         long[] switches = new long[routes.size()];
         long[] messages = new long[routes.size()];
         for (int round = 0; round < rates[0].length; round++) {
-            for (int i = 0; i < routes.size(); i++) {
+            for (int k = 0; k < routes.size(); k++) {
+                // the route that goes first alternates: a round's leftovers (queues being deleted, streams ending)
+                // then weigh on each route alike
+                int i = round % 2 == 0 ? k : routes.size() - 1 - k;
                 Round r = once(routes.get(i), streams, perStream, queuedFirst, true);
                 rates[i][round] = r.rate();
                 messages[i] += r.messages();
