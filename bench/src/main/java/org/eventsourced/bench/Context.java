@@ -35,6 +35,16 @@ record Context(Options options, Broker broker, List<Route> routes, Server server
         return r instanceof SseRoute ? "sse" : "amqp";
     }
 
+    /**
+     * Between two rounds: waits (up to 30 s) until the server has ended the streams of the round before, which it
+     * does once their queues are deleted, so that ending them is not measured as part of the next round.
+     *
+     * @return whether the server counts no open stream
+     */
+    boolean awaitServerStreamsEnded() throws InterruptedException {
+        return server == null || server.awaitConsumers(0, java.time.Duration.ofSeconds(30)) == 0;
+    }
+
     /** After a scenario: the server should count no open stream any more. */
     void checkServerIdle(String scenario) throws InterruptedException {
         if (server == null) {

@@ -162,6 +162,10 @@ final class Throughput {
                 batch.close();
             }
             cx.broker().delete(queues);
+            if (route instanceof SseRoute && !cx.awaitServerStreamsEnded()) {
+                cx.report().note(route.label() + " " + queues.getFirst() + "..: the server still counted open streams "
+                        + "30 s after they were closed and their queues deleted");
+            }
         }
     }
 
