@@ -69,8 +69,8 @@ final class Throughput {
         long[] messages = new long[routes.size()];
         for (int round = 0; round < rates[0].length; round++) {
             for (int k = 0; k < routes.size(); k++) {
-                // the route that goes first alternates: a round's leftovers (queues being deleted, streams ending)
-                // then weigh on each route alike
+                // the route that goes first alternates, so that what a round leaves the broker and the JVMs to
+                // finish (the streams it ended are awaited in once()) weighs on each route alike
                 int i = round % 2 == 0 ? k : routes.size() - 1 - k;
                 Round r = once(routes.get(i), streams, perStream, queuedFirst, true);
                 rates[i][round] = r.rate();
