@@ -25,6 +25,15 @@ import org.eventsourced.metrics.NodeStatus;
 final class Node {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+    /**
+     * How long the connection's reader lets deliveries gather after a read that drained its
+     * socket (see GatheringSocketFactory). 100 us: bench, 100 streams x 200, six runs without
+     * against five with: throughput ratio 0.85-0.94 -> 1.00-1.09, server CPU 20.4-26.8 -> 17.9-18.5
+     * us and thread switches 1.0-1.4 -> 0.65 per message (the bench's SSE readers 18-25 -> 13-14
+     * us: streams woken together write together), latency p99 +0.1-0.2 ms at 1,000 msg/s. 50 us
+     * gathered less (0.82 switches), 200 us no more than 100.
+     */
+    private static final long READ_GATHER_NANOS = 100_000;
 
     private final BrokerNode config;
     private final ConnectionFactory factory;
@@ -43,7 +52,8 @@ final class Node {
         this.control = control;
     }
 
-    private static ConnectionFactory factory(BrokerNode node, int channelMax, ExecutorService dispatch) {
+    /** Package-private for the test of which sockets gather. */
+    static ConnectionFactory factory(BrokerNode node, int channelMax, ExecutorService dispatch) {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost(node.host());
         f.setPort(node.port());
@@ -62,7 +72,9 @@ final class Node {
         if (channelMax > 0) {
             f.setRequestedChannelMax(channelMax);
         }
-        if (node.tls()) {
+        if (!node.tls()) {
+            f.setSocketFactory(new GatheringSocketFactory(READ_GATHER_NANOS));
+        } else {
             try {
                 f.useSslProtocol(SSLContext.getDefault());
                 f.enableHostnameVerification();
