@@ -11,8 +11,9 @@ import javax.net.SocketFactory;
 
 /**
  * Plain AMQP sockets whose reads gather: a read that comes less than {@code gatherNanos} after
- * one that drained the socket waits until that much time has passed, so that one wake-up of the
- * connection's reader takes the deliveries of the interval together.
+ * one that brought at least {@code minBytes} and drained the socket waits until that much time
+ * has passed, so that one wake-up of the connection's reader takes the deliveries of the
+ * interval together.
  *
  * <p>Why: with many streams that each get one message at a time, the broker's deliveries arrive
  * one by one; the reader woke for about every second message, and handing those to their streams
@@ -20,21 +21,25 @@ import javax.net.SocketFactory;
  * 22 us of server CPU per message, a loopback write and a wake-up of the client's reader each).
  * Gathered, the streams of one read also write together, so their clients wake together too.
  *
- * <p>A read that fills the caller's buffer never waits (more is queued behind it), and neither
- * does the first read after a quiet spell: an idle or trickling stream sees no delay, a busy
+ * <p>Only a busy connection gathers. A read that fills the caller's buffer never waits (more is
+ * queued behind it); neither does the first read after a quiet spell, nor one after a read of
+ * less than {@code minBytes}, such as the RPC replies of stream opens, where a wait would mostly
+ * find nothing and cost a timer wake-up of its own. So an idle stream sees no delay, a busy
  * connection at most {@code gatherNanos} per message. TLS sockets come from the JDK's factory and
  * do not gather.
  */
 final class GatheringSocketFactory extends SocketFactory {
     private final long gatherNanos;
+    private final int minBytes;
 
-    GatheringSocketFactory(long gatherNanos) {
+    GatheringSocketFactory(long gatherNanos, int minBytes) {
         this.gatherNanos = gatherNanos;
+        this.minBytes = minBytes;
     }
 
     @Override
     public Socket createSocket() {
-        return new GatheringSocket(gatherNanos);
+        return new GatheringSocket(gatherNanos, minBytes);
     }
 
     @Override
@@ -59,7 +64,7 @@ final class GatheringSocketFactory extends SocketFactory {
     }
 
     private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
-        Socket socket = new GatheringSocket(gatherNanos);
+        Socket socket = new GatheringSocket(gatherNanos, minBytes);
         try {
             if (local != null) {
                 socket.bind(local);
@@ -74,10 +79,12 @@ final class GatheringSocketFactory extends SocketFactory {
 
     private static final class GatheringSocket extends Socket {
         private final long gatherNanos;
+        private final int minBytes;
         private volatile InputStream in;
 
-        GatheringSocket(long gatherNanos) {
+        GatheringSocket(long gatherNanos, int minBytes) {
             this.gatherNanos = gatherNanos;
+            this.minBytes = minBytes;
         }
 
         /** amqp-client asks once, from the thread that opens the connection. */
@@ -85,7 +92,7 @@ final class GatheringSocketFactory extends SocketFactory {
         public InputStream getInputStream() throws IOException {
             InputStream stream = in;
             if (stream == null) {
-                stream = new GatheringInputStream(super.getInputStream(), gatherNanos);
+                stream = new GatheringInputStream(super.getInputStream(), gatherNanos, minBytes);
                 in = stream;
             }
             return stream;
@@ -93,14 +100,16 @@ final class GatheringSocketFactory extends SocketFactory {
     }
 
     /** Read by one thread at a time: the connection's reader. */
-    static final class GatheringInputStream extends FilterInputStream {
+    private static final class GatheringInputStream extends FilterInputStream {
         private final long gatherNanos;
-        /** When the last read that drained the socket returned; 0 after a full or failed read. */
+        private final int minBytes;
+        /** When the last read returned that brought minBytes or more and drained the socket, else 0. */
         private long drainedAtNanos;
 
-        GatheringInputStream(InputStream in, long gatherNanos) {
+        GatheringInputStream(InputStream in, long gatherNanos, int minBytes) {
             super(in);
             this.gatherNanos = gatherNanos;
+            this.minBytes = minBytes;
         }
 
         @Override
@@ -113,7 +122,7 @@ final class GatheringSocketFactory extends SocketFactory {
             }
             drainedAtNanos = 0;
             int n = super.read(b, off, len);
-            if (n > 0 && n < len) {
+            if (n >= minBytes && n < len) {
                 drainedAtNanos = System.nanoTime();
             }
             return n;

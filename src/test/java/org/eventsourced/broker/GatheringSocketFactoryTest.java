@@ -28,9 +28,9 @@ class GatheringSocketFactoryTest {
 
     /** A connected pair: the client side made by the factory, the server side accepted. */
     private record Pair(Socket client, Socket server) implements AutoCloseable {
-        static Pair open(long gatherNanos) throws IOException {
+        static Pair open(long gatherNanos, int minBytes) throws IOException {
             try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                Socket client = new GatheringSocketFactory(gatherNanos)
+                Socket client = new GatheringSocketFactory(gatherNanos, minBytes)
                         .createSocket(listener.getInetAddress(), listener.getLocalPort());
                 return new Pair(client, listener.accept());
             }
@@ -73,13 +73,13 @@ class GatheringSocketFactoryTest {
     @Test
     void readSoonAfterOneThatDrainedTheSocketWaitsOutTheGatherInterval() throws Exception {
         long gather = TimeUnit.MILLISECONDS.toNanos(300);
-        try (Pair pair = Pair.open(gather)) {
+        try (Pair pair = Pair.open(gather, 8)) {
             InputStream in = pair.client().getInputStream();
             byte[] buffer = new byte[64];
-            pair.send(new byte[] {1});
-            pair.awaitAvailable(1);
+            pair.send(new byte[] {1, 1, 1, 1, 1, 1, 1, 1});
+            pair.awaitAvailable(8);
             long beforeFirstRead = System.nanoTime(); // no later than the stream's own mark
-            assertEquals(1, in.read(buffer, 0, buffer.length));
+            assertEquals(8, in.read(buffer, 0, buffer.length));
             pair.send(new byte[] {2});
             pair.awaitAvailable(1);
             assertEquals(1, in.read(buffer, 0, buffer.length));
@@ -91,9 +91,24 @@ class GatheringSocketFactoryTest {
     }
 
     @Test
+    void readAfterOneOfFewerThanMinBytesDoesNotWait() throws Exception {
+        try (Pair pair = Pair.open(TimeUnit.HOURS.toNanos(1), 8)) {
+            InputStream in = pair.client().getInputStream();
+            byte[] buffer = new byte[64];
+            pair.send(new byte[] {1, 2, 3, 4, 5, 6, 7});
+            pair.awaitAvailable(7);
+            assertEquals(7, in.read(buffer, 0, buffer.length));
+            pair.send(new byte[] {9});
+            assertTimeoutPreemptively(WAIT, () -> assertEquals(1, in.read(buffer, 0, buffer.length)),
+                    "no gathering after a read of fewer than 8 bytes");
+            assertEquals(9, buffer[0]);
+        }
+    }
+
+    @Test
     void readAfterOneThatFilledTheBufferDoesNotWait() throws Exception {
         long anHour = TimeUnit.HOURS.toNanos(1);
-        try (Pair pair = Pair.open(anHour)) {
+        try (Pair pair = Pair.open(anHour, 1)) {
             InputStream in = pair.client().getInputStream();
             pair.send(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
             pair.awaitAvailable(8);
@@ -109,7 +124,7 @@ class GatheringSocketFactoryTest {
     void everyByteArrivesInOrder() throws Exception {
         byte[] payload = new byte[300_000];
         new Random(42).nextBytes(payload);
-        try (Pair pair = Pair.open(TimeUnit.MICROSECONDS.toNanos(100))) {
+        try (Pair pair = Pair.open(TimeUnit.MICROSECONDS.toNanos(100), 400)) {
             Thread sender = Thread.ofVirtual().start(() -> {
                 try {
                     for (int off = 0; off < payload.length; off += 1000) {
