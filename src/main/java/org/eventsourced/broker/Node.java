@@ -35,14 +35,15 @@ final class Node {
      */
     private static final long READ_GATHER_NANOS = 100_000;
     /**
-     * Only a read of at least this much starts a gathering wait: a delivery (one of a 100-byte
-     * message is about 220 bytes with its frames), not the replies of stream opens (12-60 bytes
-     * each), for which a wait mostly finds nothing and costs a timer wake-up: bench, scale
-     * scenario, 426-478 us of server CPU per open with no gate against 392-457 without gathering.
-     * A 400-byte gate (two deliveries) fixed that but often kept gathering from starting with
-     * 100 streams (0.91-0.97 switches per message in two of six runs).
+     * Only a read of at least this much starts a gathering wait: more than a lone reply of a
+     * stream open (12-60 bytes), after which a wait mostly finds nothing; less than any delivery
+     * (one of a 100-byte message is about 220 bytes with its frames) and than most reads that end
+     * inside one. Bench, 100 streams, interleaved runs: no gate 16.5-17.2 us and 0.60-0.66
+     * switches per message, 64 bytes 16.3-18.7 and 0.63-0.68, 200 bytes 19.4-20.0 and 0.70-0.73.
+     * Server CPU per open (scale scenario) moved between 392 and 478 us with no order among the
+     * settings that the runs could show.
      */
-    private static final int READ_GATHER_MIN_BYTES = 200;
+    private static final int READ_GATHER_MIN_BYTES = 64;
 
     private final BrokerNode config;
     private final ConnectionFactory factory;
