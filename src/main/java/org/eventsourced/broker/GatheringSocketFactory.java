@@ -64,7 +64,7 @@ final class GatheringSocketFactory extends SocketFactory {
     }
 
     private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
-        Socket socket = new GatheringSocket(gatherNanos, minBytes);
+        Socket socket = createSocket();
         try {
             if (local != null) {
                 socket.bind(local);
