@@ -205,7 +205,7 @@ public final class EventStream {
     private void writeMessages(List<Delivery> deliveries, long now) throws IOException {
         int estimate = 0;
         for (Delivery d : deliveries) {
-            estimate += d.body().length + 16;
+            estimate += SseEncoder.sizeOfEvent(d.messageId(), d.type(), d.body());
         }
         FrameBuffer buffer = new FrameBuffer(estimate + 64);
         for (Delivery d : deliveries) {

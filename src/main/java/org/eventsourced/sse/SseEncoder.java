@@ -57,6 +57,22 @@ public final class SseEncoder {
         return false;
     }
 
+    /**
+     * The bytes of an event with a one-line ASCII id, type and body; a batch's buffer is sized
+     * by it, so that encoding does not grow (and copy) the buffer. The body's extra lines and
+     * non-ASCII ids and types only make it grow once more.
+     */
+    public static int sizeOfEvent(String id, String type, byte[] body) {
+        int size = DATA.length + body.length + 2;
+        if (id != null) {
+            size += ID.length + id.length() + 1;
+        }
+        if (type != null) {
+            size += EVENT.length + type.length() + 1;
+        }
+        return size;
+    }
+
     /** Whether a text can be a field value: no CR, LF or NUL. */
     public static boolean isFieldSafe(String value) {
         return value.indexOf('\r') < 0 && value.indexOf('\n') < 0 && value.indexOf('\0') < 0;

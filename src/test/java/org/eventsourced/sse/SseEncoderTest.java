@@ -41,6 +41,16 @@ class SseEncoderTest {
     }
 
     @Test
+    void sizeOfEventIsTheEncodedSizeOfAOneLineAsciiEvent() {
+        byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+        for (SseFrame.Event e : List.of(new SseFrame.Event("msg-1", "price", body),
+                new SseFrame.Event(null, "price", body), new SseFrame.Event("msg-1", null, body),
+                new SseFrame.Event(null, null, new byte[0]))) {
+            assertEquals(encode(e).length(), SseEncoder.sizeOfEvent(e.id(), e.type(), e.data()), e.toString());
+        }
+    }
+
+    @Test
     void otherLineSeparatorsStayInsideTheLine() {
         assertEquals("data: a\u2028b\u0085c\u000Bd\u000Ce\n\n", event("a\u2028b\u0085c\u000Bd\u000Ce"));
     }
