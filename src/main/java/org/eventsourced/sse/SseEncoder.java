@@ -58,9 +58,9 @@ public final class SseEncoder {
     }
 
     /**
-     * The bytes of an event with a one-line ASCII id, type and body; a batch's buffer is sized
-     * by it, so that encoding does not grow (and copy) the buffer. The body's extra lines and
-     * non-ASCII ids and types only make it grow once more.
+     * The bytes of an event with an ASCII id and type and a one-line body; a batch's buffer is
+     * sized by it, so that encoding does not grow (and copy) the buffer. A body's extra lines and
+     * non-ASCII ids or types only make it grow, as before.
      */
     public static int sizeOfEvent(String id, String type, byte[] body) {
         int size = DATA.length + body.length + 2;

@@ -192,7 +192,7 @@ final class Scale {
             rest.close();
             double releaseMs = sse ? awaitRelease(label, queues, first, rest) : (System.nanoTime() - c0) / 1e6;
             if (!sse) {
-                cx.report().note(label + ": all " + ok + " channels closed, 100 in flight, in "
+                cx.report().note(label + ": all " + ok + " channels closed, " + o.concurrency() + " in flight, in "
                         + Report.fmt("%.0f", releaseMs) + " ms");
             }
             return new Result(ok, failed, failures, rate, pct(opens, 50), pct(opens, 99), rssSlope, brokerSlope,
