@@ -39,7 +39,7 @@ final class GatheringSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        return new GatheringSocket(gatherNanos, minBytes);
+        return new GatheringSocket();
     }
 
     @Override
@@ -77,39 +77,29 @@ final class GatheringSocketFactory extends SocketFactory {
         }
     }
 
-    private static final class GatheringSocket extends Socket {
-        private final long gatherNanos;
-        private final int minBytes;
+    /** Reads the factory's gatherNanos and minBytes. */
+    private final class GatheringSocket extends Socket {
         private volatile InputStream in;
-
-        GatheringSocket(long gatherNanos, int minBytes) {
-            this.gatherNanos = gatherNanos;
-            this.minBytes = minBytes;
-        }
 
         /** amqp-client asks once, from the thread that opens the connection. */
         @Override
         public InputStream getInputStream() throws IOException {
             InputStream stream = in;
             if (stream == null) {
-                stream = new GatheringInputStream(super.getInputStream(), gatherNanos, minBytes);
+                stream = new GatheringInputStream(super.getInputStream());
                 in = stream;
             }
             return stream;
         }
     }
 
-    /** Read by one thread at a time: the connection's reader. */
-    private static final class GatheringInputStream extends FilterInputStream {
-        private final long gatherNanos;
-        private final int minBytes;
+    /** Read by one thread at a time: the connection's reader. Reads the factory's settings. */
+    private final class GatheringInputStream extends FilterInputStream {
         /** When the last read returned that brought minBytes or more and drained the socket, else 0. */
         private long drainedAtNanos;
 
-        GatheringInputStream(InputStream in, long gatherNanos, int minBytes) {
+        GatheringInputStream(InputStream in) {
             super(in);
-            this.gatherNanos = gatherNanos;
-            this.minBytes = minBytes;
         }
 
         @Override

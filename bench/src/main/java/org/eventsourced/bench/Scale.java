@@ -190,8 +190,11 @@ final class Scale {
             long c0 = System.nanoTime();
             first.close();
             rest.close();
-            double releaseMs = sse ? awaitRelease(label, queues, first, rest) : (System.nanoTime() - c0) / 1e6;
-            if (!sse) {
+            double releaseMs;
+            if (sse) {
+                releaseMs = awaitRelease(label, queues, first, rest);
+            } else {
+                releaseMs = (System.nanoTime() - c0) / 1e6;
                 cx.report().note(label + ": all " + ok + " channels closed, " + o.concurrency() + " in flight, in "
                         + Report.fmt("%.0f", releaseMs) + " ms");
             }
