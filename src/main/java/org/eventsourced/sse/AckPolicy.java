@@ -29,16 +29,18 @@ final class AckPolicy {
     private long lastAcked;
 
     /**
-     * @param prefetch the consumer's QoS window: acks past the ack window go out in steps of up
-     *                 to an eighth of the window (one ack per flush would cost a broker round trip
-     *                 per message on a busy stream), always small enough that the broker never
-     *                 runs out of prefetch credit
+     * @param prefetch the consumer's QoS window: acks past the ack window go out in steps of half
+     *                 the window (the baseline client acks every half window too; one ack per flush
+     *                 would cost a broker round trip per message on a busy stream, and steps of an
+     *                 eighth cost the server 1-2 us per message on a slow VM, see bench/HISTORY.md),
+     *                 or of half what the prefetch leaves beyond the window if that is less, so that
+     *                 the broker never runs out of credit before the ack reaches it
      */
     AckPolicy(java.time.Duration ackDelay, int ackWindow, int prefetch) {
         this.delayNanos = ackDelay.toNanos();
         this.slackNanos = delayNanos / 2;
         this.window = ackWindow;
-        this.step = Math.max(1, Math.min(ackWindow / 8, (prefetch - ackWindow) / 2));
+        this.step = Math.max(1, Math.min(ackWindow / 2, (prefetch - ackWindow) / 2));
     }
 
     /** Messages up to {@code lastTag} reached the client's socket at {@code nowNanos}. */

@@ -55,9 +55,18 @@ class AckPolicyTest {
         policy.written(150, 0);
         assertEquals(50, policy.due(0), "keeps the newest 100 unacked");
         policy.written(160, 0);
-        assertEquals(0, policy.due(0), "10 more past the window wait for a step of 12");
-        policy.written(162, 0);
-        assertEquals(62, policy.due(0));
+        assertEquals(0, policy.due(0), "10 more past the window wait for a step of 50 (half the window)");
+        policy.written(200, 0);
+        assertEquals(100, policy.due(0));
+    }
+
+    @Test
+    void stepsStaySmallEnoughForThePrefetchWindow() {
+        AckPolicy policy = new AckPolicy(Duration.ofSeconds(3), 500, 600);
+        policy.written(549, 0);
+        assertEquals(0, policy.due(0), "49 past the window: the step is half of what the prefetch leaves, 50");
+        policy.written(550, 0);
+        assertEquals(50, policy.due(0), "the broker still had 50 deliveries of credit");
     }
 
     @Test
