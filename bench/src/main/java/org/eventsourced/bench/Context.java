@@ -17,12 +17,16 @@ record Context(Options options, Broker broker, List<Route> routes, Server server
         return broker.names("esbench-" + runId + "-" + what, count);
     }
 
-    /** CPU time used so far by the server, the broker and the bench itself, in ns (-1 where unknown). */
+    /**
+     * CPU time used so far by the server, the broker, the bench itself and the server's JIT compiler threads (part of
+     * the server's; see {@link Server#compilerCpuNanos()}), in ns (-1 where unknown).
+     */
     long[] cpu() {
         return new long[] {
             server == null ? -1 : server.cpuNanos(),
             brokerPid > 0 ? Server.cpuNanos(brokerPid) : -1,
-            Server.cpuNanos(ProcessHandle.current().pid())
+            Server.cpuNanos(ProcessHandle.current().pid()),
+            server == null ? -1 : server.compilerCpuNanos()
         };
     }
 

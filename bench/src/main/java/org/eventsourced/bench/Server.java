@@ -72,6 +72,35 @@ final class Server {
     }
 
     /**
+     * CPU time of the server's JIT compiler threads so far (HotSpot names them "C1 CompilerThreadN" and "C2
+     * CompilerThreadN"), -1 if unknown. HotSpot starts and stops compiler threads as its queue needs, and an ended
+     * thread's time no longer counts, so a difference of two readings is a lower bound.
+     */
+    long compilerCpuNanos() {
+        if (pid <= 0) {
+            return -1;
+        }
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return ticks * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Context switches of the server's threads so far (voluntary and not, from /proc/PID/task/TID/status; threads
      * that ended no longer count), -1 if unknown. Waking a thread that sleeps is most of what a message costs the
      * server when many streams each get one message at a time.
