@@ -77,27 +77,16 @@ final class Server {
      * thread's time no longer counts, so a difference of two readings is a lower bound.
      */
     long compilerCpuNanos() {
-        if (pid <= 0) {
-            return -1;
-        }
-        long ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
+        long ticks = sumOverThreads(task -> {
+            String stat = Files.readString(task.resolve("stat"));
+            String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
+                return 0;
             }
-            return ticks * 10_000_000L;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        });
+        return ticks < 0 ? -1 : ticks * 10_000_000L;
     }
 
     /**
@@ -106,6 +95,24 @@ final class Server {
      * server when many streams each get one message at a time.
      */
     long contextSwitches() {
+        return sumOverThreads(task -> {
+            long sum = 0;
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+                if (line.contains("ctxt_switches:")) {
+                    sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return sum;
+        });
+    }
+
+    /** What one thread of the server counts, read from its /proc/PID/task/TID directory. */
+    private interface ThreadFigure {
+        long of(Path task) throws IOException;
+    }
+
+    /** The sum of a figure over the server's live threads, -1 if unknown. */
+    private long sumOverThreads(ThreadFigure figure) {
         if (pid <= 0) {
             return -1;
         }
@@ -113,11 +120,7 @@ final class Server {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.contains("ctxt_switches:")) {
-                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
+                    sum += figure.of(task);
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
