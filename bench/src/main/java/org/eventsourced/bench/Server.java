@@ -59,16 +59,20 @@ final class Server {
         return pid > 0 ? cpuNanos(pid) : -1;
     }
 
-    /** CPU time of any process from /proc/PID/stat (clock ticks of 10 ms), -1 if unknown. */
+    /** CPU time of any process from /proc/PID/stat, -1 if unknown. */
     static long cpuNanos(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after "pid (comm) ": state is field 3, utime field 14, stime field 15
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            return cpuNanosOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** User + system time from the text of a /proc/PID/stat or /proc/PID/task/TID/stat (clock ticks of 10 ms). */
+    private static long cpuNanosOf(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after "pid (comm) ": state is field 3, utime field 14, stime field 15
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 
     /**
@@ -77,16 +81,12 @@ final class Server {
      * thread's time no longer counts, so a difference of two readings is a lower bound.
      */
     long compilerCpuNanos() {
-        long ticks = sumOverThreads(task -> {
+        return sumOverThreads(task -> {
             String stat = Files.readString(task.resolve("stat"));
             String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) {
-                return 0;
-            }
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            boolean compiler = comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+            return compiler ? cpuNanosOf(stat) : 0;
         });
-        return ticks < 0 ? -1 : ticks * 10_000_000L;
     }
 
     /**
