@@ -7,8 +7,9 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Runs on the connection's reader thread (CallerRunsExecutor) and never blocks it: every callback only
- * offers to the stream's hand-off queue, which the prefetch window bounds in practice.
+ * Runs on the connection's reader thread (deliveries through {@link HandoffChannel}, the other
+ * callbacks through CallerRunsExecutor) and never blocks it: every callback only offers to the
+ * stream's hand-off queue, which the prefetch window bounds in practice.
  */
 final class HandoffConsumer implements Consumer {
     private final BlockingQueue<Handoff> handoff;
@@ -26,8 +27,13 @@ final class HandoffConsumer implements Consumer {
     @Override
     public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
             byte[] body) {
-        handoff.offer(new Handoff.Delivery(envelope.getDeliveryTag(), properties.getMessageId(),
-                properties.getType(), body, envelope.isRedeliver()));
+        delivered(envelope.getDeliveryTag(), properties, body, envelope.isRedeliver());
+    }
+
+    /** A delivery, from {@link HandoffChannel} or through {@link #handleDelivery}. */
+    void delivered(long tag, AMQP.BasicProperties properties, byte[] body, boolean redelivered) {
+        handoff.offer(new Handoff.Delivery(tag, properties.getMessageId(), properties.getType(), body,
+                redelivered));
     }
 
     @Override

@@ -62,9 +62,9 @@ final class Node {
         this.control = control;
     }
 
-    /** Package-private for the test of which sockets gather. */
+    /** Package-private for the tests of which sockets gather and of the hand-off channels. */
     static ConnectionFactory factory(BrokerNode node, int channelMax, ExecutorService dispatch) {
-        ConnectionFactory f = new ConnectionFactory();
+        ConnectionFactory f = HandoffConnection.factory();
         f.setHost(node.host());
         f.setPort(node.port());
         f.setUsername(node.username());

@@ -87,6 +87,9 @@ public final class Subscription implements AutoCloseable {
             LinkedBlockingQueue<Handoff> handoff = new LinkedBlockingQueue<>();
             HandoffConsumer consumer = new HandoffConsumer(handoff);
             lease.channel.basicQos(options.prefetch());
+            if (lease.channel instanceof HandoffChannel handoffChannel) {
+                handoffChannel.deliverTo(consumer);
+            }
             lease.channel.basicConsume(queue, false, "", false, true, null, consumer);
             return new Subscription(queue, lease, consumer, handoff, ready, lock,
                     pool.claims());
