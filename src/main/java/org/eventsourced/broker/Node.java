@@ -30,8 +30,9 @@ final class Node {
      * socket (see GatheringSocketFactory). 100 us: bench, 100 streams x 200, six runs without
      * against five with: throughput ratio 0.85-0.94 -> 1.00-1.09, server CPU 20.4-26.8 -> 17.9-18.5
      * us and thread switches 1.0-1.4 -> 0.65 per message (the bench's SSE readers 18-25 -> 13-14
-     * us: streams woken together write together), latency p99 +0.1-0.2 ms at 1,000 msg/s. 50 us
-     * gathered less (0.82 switches), 200 us no more than 100.
+     * us: streams woken together write together), latency p99 +0.1-0.2 ms at 1,000 msg/s (since
+     * the reader gathers only while deliveries come within twice this of each other, not at that
+     * rate at all). 50 us gathered less (0.82 switches), 200 us no more than 100.
      */
     private static final long READ_GATHER_NANOS = 100_000;
     /**

@@ -70,53 +70,66 @@ class GatheringSocketFactoryTest {
                 Node.factory(BrokerNode.of("amqps://guest:guest@127.0.0.1:5671/"), 0, null).getSocketFactory());
     }
 
+    /** Sends {@code bytes}, waits until they can be read and reads them in one call. */
+    private static void sendAndRead(Pair pair, byte[] bytes, int bufferSize) throws IOException {
+        pair.send(bytes);
+        pair.awaitAvailable(bytes.length);
+        byte[] buffer = new byte[bufferSize];
+        assertEquals(bytes.length, pair.client().getInputStream().read(buffer, 0, bufferSize));
+    }
+
+    /** Sends one byte and expects the next read to return it at once, not after an hour's gathering. */
+    private static void nextReadDoesNotWait(Pair pair, String why) throws IOException {
+        pair.send(new byte[] {9});
+        byte[] buffer = new byte[64];
+        assertTimeoutPreemptively(WAIT, () -> assertEquals(1, pair.client().getInputStream().read(buffer, 0, 64)), why);
+        assertEquals(9, buffer[0]);
+    }
+
     @Test
-    void readSoonAfterOneThatDrainedTheSocketWaitsOutTheGatherInterval() throws Exception {
-        long gather = TimeUnit.MILLISECONDS.toNanos(300);
+    void readAfterTwoDrainingReadsInQuickSuccessionWaitsOutTheGatherInterval() throws Exception {
+        long gather = TimeUnit.MILLISECONDS.toNanos(500); // the second read must come within 1 s of the first
         try (Pair pair = Pair.open(gather, 8)) {
-            InputStream in = pair.client().getInputStream();
-            byte[] buffer = new byte[64];
-            pair.send(new byte[] {1, 1, 1, 1, 1, 1, 1, 1});
+            sendAndRead(pair, new byte[] {1, 1, 1, 1, 1, 1, 1, 1}, 64);
+            pair.send(new byte[] {2, 2, 2, 2, 2, 2, 2, 2});
             pair.awaitAvailable(8);
-            long beforeFirstRead = System.nanoTime(); // no later than the stream's own mark
+            long beforeSecondRead = System.nanoTime(); // no later than the stream's own mark
+            byte[] buffer = new byte[64];
+            InputStream in = pair.client().getInputStream();
             assertEquals(8, in.read(buffer, 0, buffer.length));
-            pair.send(new byte[] {2});
+            pair.send(new byte[] {3});
             pair.awaitAvailable(1);
             assertEquals(1, in.read(buffer, 0, buffer.length));
-            long waited = System.nanoTime() - beforeFirstRead;
-            assertTrue(waited >= gather, "the second read returned " + waited + " ns after the first began, before the "
+            long waited = System.nanoTime() - beforeSecondRead;
+            assertTrue(waited >= gather, "the third read returned " + waited + " ns after the second began, before the "
                     + gather + " ns gather interval had passed");
-            assertEquals(2, buffer[0]);
+            assertEquals(3, buffer[0]);
         }
     }
 
     @Test
-    void readAfterOneOfFewerThanMinBytesDoesNotWait() throws Exception {
+    void aDrainingReadAfterAQuietSpellDoesNotStartAGathering() throws Exception {
         try (Pair pair = Pair.open(TimeUnit.HOURS.toNanos(1), 8)) {
-            InputStream in = pair.client().getInputStream();
-            byte[] buffer = new byte[64];
-            pair.send(new byte[] {1, 2, 3, 4, 5, 6, 7});
-            pair.awaitAvailable(7);
-            assertEquals(7, in.read(buffer, 0, buffer.length));
-            pair.send(new byte[] {9});
-            assertTimeoutPreemptively(WAIT, () -> assertEquals(1, in.read(buffer, 0, buffer.length)),
-                    "no gathering after a read of fewer than 8 bytes");
-            assertEquals(9, buffer[0]);
+            sendAndRead(pair, new byte[] {1, 1, 1, 1, 1, 1, 1, 1}, 64);
+            nextReadDoesNotWait(pair, "no gathering after the first draining read");
+        }
+    }
+
+    @Test
+    void readOfFewerThanMinBytesDoesNotCountAsBusy() throws Exception {
+        try (Pair pair = Pair.open(TimeUnit.HOURS.toNanos(1), 8)) {
+            sendAndRead(pair, new byte[] {1, 2, 3, 4, 5, 6, 7}, 64);
+            sendAndRead(pair, new byte[] {1, 1, 1, 1, 1, 1, 1, 1}, 64);
+            nextReadDoesNotWait(pair, "a read of fewer than 8 bytes before the draining one: no gathering");
         }
     }
 
     @Test
     void readAfterOneThatFilledTheBufferDoesNotWait() throws Exception {
-        long anHour = TimeUnit.HOURS.toNanos(1);
-        try (Pair pair = Pair.open(anHour, 1)) {
-            InputStream in = pair.client().getInputStream();
-            pair.send(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-            pair.awaitAvailable(8);
-            byte[] buffer = new byte[8];
-            assertEquals(8, in.read(buffer, 0, 8));
-            pair.send(new byte[] {9});
-            assertTimeoutPreemptively(WAIT, () -> assertEquals(1, in.read(buffer, 0, 8)), "no gathering after a full read");
-            assertEquals(9, buffer[0]);
+        try (Pair pair = Pair.open(TimeUnit.HOURS.toNanos(1), 1)) {
+            sendAndRead(pair, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 8);
+            sendAndRead(pair, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 8);
+            nextReadDoesNotWait(pair, "no gathering after a full read");
         }
     }
 
