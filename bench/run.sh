@@ -140,7 +140,9 @@ set_keys() {
 } > "$config"
 
 # the server's effective prefetch, so that the AMQP baseline uses the same window
-effective=$("$launcher" -f "$config" -c 2>/dev/null || true)
+# (-c and -v run without EVENTSOURCED_OPTS: those are the server's, and a second JVM with them would rotate
+# the server's -Xlog file or overwrite its flight recording)
+effective=$(EVENTSOURCED_OPTS='' "$launcher" -f "$config" -c 2>/dev/null || true)
 if [ -z "$prefetch" ]; then
   prefetch=$(printf '%s\n' "$effective" | awk '/^queue:/{q=1;next} /^[^ ]/{q=0} q && $1=="prefetch:"{print $2; exit}')
   [ -n "$prefetch" ] || { echo "bench: could not read queue.prefetch from '$launcher -c'; pass --prefetch N" >&2; exit 1; }
@@ -185,7 +187,7 @@ result="$bench_dir/results/$(date +%Y%m%d-%H%M%S)-$(hostname -s)$suffix.txt"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "bench JVM: $("$java" -version 2>&1 | head -1)"
   if [ -n "${EVENTSOURCED_OPTS:-}" ]; then echo "server JVM options (EVENTSOURCED_OPTS): $EVENTSOURCED_OPTS"; fi
-  echo "server: $launcher ($("$launcher" -v 2>&1 | head -1)), image built $(date -u -r "$(dirname "$launcher")" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo '?'); repo at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$repo" status --porcelain -- src pom.xml jlink 2>/dev/null | grep -q . && echo ' with uncommitted changes')"
+  echo "server: $launcher ($(EVENTSOURCED_OPTS='' "$launcher" -v 2>&1 | head -1)), image built $(date -u -r "$(dirname "$launcher")" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo '?'); repo at commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$repo" status --porcelain -- src pom.xml jlink 2>/dev/null | grep -q . && echo ' with uncommitted changes')"
   echo "broker: RabbitMQ $(rabbitmqctl -q eval 'rabbit_misc:version().' 2>/dev/null | tr -d '"' || echo '?') at ${amqp_url%%@*}@${amqp_url#*@}" | sed 's#//[^:@]*:[^@]*@#//***@#'
   echo "config:"; sed 's/^/  /; s#//[^:@]*:[^@]*@#//***@#' "$config"
   echo
