@@ -23,14 +23,19 @@ import org.junit.jupiter.api.Test;
 class HandoffChannelTest {
     private static final TestBroker BROKER = TestBroker.get();
 
+    private static String declaredQueue(String prefix) {
+        String queue = TestBroker.uniqueQueue(prefix);
+        BROKER.declare(queue, 60_000);
+        return queue;
+    }
+
     private static Connection connect() throws Exception {
         return Node.factory(BrokerNode.of(BROKER.url()), 0, new CallerRunsExecutor()).newConnection("handoff-test");
     }
 
     @Test
     void aStreamsConsumerGetsEveryDeliveryWithItsTagIdTypeAndExactBody() throws Exception {
-        String queue = TestBroker.uniqueQueue("handoff");
-        BROKER.declare(queue, 60_000);
+        String queue = declaredQueue("handoff");
         try (Connection connection = connect()) {
             Channel channel = connection.createChannel();
             HandoffChannel handoffChannel = assertInstanceOf(HandoffChannel.class, channel);
@@ -57,8 +62,7 @@ class HandoffChannelTest {
 
     @Test
     void aChannelWithoutAStreamDeliversToItsConsumerAsUsual() throws Exception {
-        String queue = TestBroker.uniqueQueue("handoff-plain");
-        BROKER.declare(queue, 60_000);
+        String queue = declaredQueue("handoff-plain");
         try (Connection connection = connect()) {
             Channel channel = connection.createChannel();
             BlockingQueue<String> received = new LinkedBlockingQueue<>();
