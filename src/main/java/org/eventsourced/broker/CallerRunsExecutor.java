@@ -5,11 +5,12 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * amqp-client hands every delivery to its consumer through an executor. This one runs the
- * callback at once on the thread that read the frame (the connection's reader), instead of
- * waking a dispatch thread for each delivery, which on a busy stream cost a thread switch
- * per message. Safe only because every callback of ours returns at once: it offers to a
- * queue or starts a thread, and never blocks or calls back into the channel.
+ * amqp-client runs consumer callbacks through an executor. This one runs them at once on the
+ * thread that read the frame (the connection's reader), instead of waking a dispatch thread for
+ * each, which on a busy stream cost a thread switch per message. A stream's deliveries no longer
+ * come this way ({@link HandoffChannel} hands them over directly); its other callbacks and the
+ * control bus's deliveries do. Safe only because every callback of ours returns at once: it
+ * offers to a queue or starts a thread, and never blocks or calls back into the channel.
  */
 final class CallerRunsExecutor extends AbstractExecutorService {
     private volatile boolean shutdown;
