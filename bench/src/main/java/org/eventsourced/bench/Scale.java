@@ -118,7 +118,10 @@ final class Scale {
         }
     }
 
-    /** CPU used by server, broker and bench during the two opening phases (not the pauses between), per stream. */
+    /**
+     * CPU used by server, broker and bench during the two opening phases (not the pauses between), per stream,
+     * and the part of the server's that its JIT compilers took.
+     */
     private static String cpuPerOpen(long[] a0, long[] a1, long[] b0, long[] b1, int opened, boolean sse) {
         String[] who = {"server", "broker", "bench"};
         StringBuilder out = new StringBuilder();
@@ -126,6 +129,11 @@ final class Scale {
             boolean known = a0[c] >= 0 && a1[c] >= 0 && b0[c] >= 0 && b1[c] >= 0 && opened > 0 && (c > 0 || sse);
             out.append(c == 0 ? "" : ", ").append(who[c]).append(' ').append(known
                     ? Report.fmt("%.0f us", (a1[c] - a0[c] + b1[c] - b0[c]) / 1e3 / opened) : "-");
+            if (c == 0 && known && a0[3] >= 0 && a1[3] >= 0 && b0[3] >= 0 && b1[3] >= 0) {
+                // a compiler thread that ended took its time along (Server.compilerCpuNanos): never below 0
+                long jit = Math.max(0, a1[3] - a0[3]) + Math.max(0, b1[3] - b0[3]);
+                out.append(Report.fmt(" (of which JIT compilers %.0f us)", jit / 1e3 / opened));
+            }
         }
         return out.toString();
     }
