@@ -132,7 +132,7 @@ final class Scale {
             if (c == 0 && known && a0[3] >= 0 && a1[3] >= 0 && b0[3] >= 0 && b1[3] >= 0) {
                 // a compiler thread that ended took its time along (Server.compilerCpuNanos): never below 0
                 long jit = Math.max(0, a1[3] - a0[3]) + Math.max(0, b1[3] - b0[3]);
-                out.append(Report.fmt(" (of which JIT compilers %.0f us)", jit / 1e3 / opened));
+                out.append(Throughput.jit(jit, opened, true));
             }
         }
         return out.toString();

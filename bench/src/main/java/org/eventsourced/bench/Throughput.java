@@ -99,8 +99,11 @@ final class Throughput {
         cx.report().row(label, es, base, "%.0f", ">= 0.90");
     }
 
-    /** The part of the server's CPU that its JIT compilers took: compiling is a cost of a young server only. */
-    private static String jit(long cpuNanos, long messages, boolean applies) {
+    /**
+     * The part of the server's CPU that its JIT compilers took, per message (or per open, for Scale): compiling
+     * is a cost of a young server only.
+     */
+    static String jit(long cpuNanos, long messages, boolean applies) {
         return !applies || cpuNanos < 0 || messages == 0 ? ""
                 : " (of which JIT compilers " + perMessage(cpuNanos, messages, true) + ")";
     }
