@@ -81,4 +81,41 @@ class HandoffChannelTest {
             BROKER.delete(queue);
         }
     }
+
+    @Test
+    void channelsBeyondTheFirstWorkGroupGetTheirCallbacks() throws Exception {
+        String queue = declaredQueue("handoff-groups");
+        try (Connection connection = connect()) {
+            Channel channel = null;
+            for (int i = 0; i <= 2 * HandoffConnection.CHANNELS_PER_WORK_SERVICE; i++) {
+                channel = connection.createChannel();
+            }
+            assertEquals(2 * HandoffConnection.CHANNELS_PER_WORK_SERVICE + 1, channel.getChannelNumber());
+            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            String tag = channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+                @Override
+                public void handleConsumeOk(String consumerTag) {
+                    events.add("consume-ok");
+                }
+
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                        byte[] body) {
+                    events.add(new String(body, StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void handleCancelOk(String consumerTag) {
+                    events.add("cancel-ok");
+                }
+            });
+            assertEquals("consume-ok", events.poll(10, TimeUnit.SECONDS));
+            BROKER.publish(queue, "in the third group");
+            assertEquals("in the third group", events.poll(10, TimeUnit.SECONDS));
+            channel.basicCancel(tag);
+            assertEquals("cancel-ok", events.poll(10, TimeUnit.SECONDS));
+        } finally {
+            BROKER.delete(queue);
+        }
+    }
 }
