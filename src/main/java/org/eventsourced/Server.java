@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eventsourced.broker.BrokerPool;
 import org.eventsourced.broker.Handoff;
 import org.eventsourced.config.Config;
 import org.eventsourced.http.HttpFront;
+import org.eventsourced.memory.HeapPacer;
 import org.eventsourced.metrics.Expvar;
 import org.eventsourced.metrics.Metrics;
 import org.eventsourced.metrics.NodeStatus;
@@ -32,15 +34,18 @@ public final class Server implements AutoCloseable {
     private final BrokerPool pool;
     private final StreamRegistry registry;
     private final HttpFront front;
+    private final Optional<HeapPacer> heapPacer;
     private final ReentrantLock shutdownLock = new ReentrantLock();
     private boolean stopped; // guarded by shutdownLock
 
-    private Server(Config config, Metrics metrics, BrokerPool pool, StreamRegistry registry, HttpFront front) {
+    private Server(Config config, Metrics metrics, BrokerPool pool, StreamRegistry registry, HttpFront front,
+            Optional<HeapPacer> heapPacer) {
         this.config = config;
         this.metrics = metrics;
         this.pool = pool;
         this.registry = registry;
         this.front = front;
+        this.heapPacer = heapPacer;
     }
 
     /** Starts serving; a broker that is not reachable yet is retried in the background. */
@@ -52,12 +57,24 @@ public final class Server implements AutoCloseable {
         Expvar expvar = new Expvar(metrics, pool::status, cmdline);
         try {
             HttpFront front = HttpFront.start(config, pool, registry, metrics, expvar);
-            return new Server(config, metrics, pool, registry, front);
+            return new Server(config, metrics, pool, registry, front, HeapPacer.start(metrics::endedStreams, p -> paced(metrics, p)));
         } catch (IOException | RuntimeException e) {
             registry.close();
             pool.close();
             throw e;
         }
+    }
+
+    private static void paced(Metrics metrics, HeapPacer.Pacing p) {
+        if (!p.collected()) {
+            LOG.log(System.Logger.Level.DEBUG, "old generation at " + (p.oldBefore() >> 20)
+                    + " MB, grown by open streams: no full collection; next at " + (p.nextThreshold() >> 20) + " MB");
+            return;
+        }
+        metrics.forcedCollection();
+        LOG.log(System.Logger.Level.INFO, "full collection of the old generation: " + (p.oldBefore() >> 20)
+                + " MB -> " + (p.oldAfter() >> 20) + " MB in " + p.pauseNanos() / 1_000_000 + " ms; next at "
+                + (p.nextThreshold() >> 20) + " MB");
     }
 
     public InetSocketAddress address() {
@@ -103,6 +120,7 @@ public final class Server implements AutoCloseable {
         front.close();
         registry.close();
         pool.close();
+        heapPacer.ifPresent(HeapPacer::close);
         LOG.log(System.Logger.Level.INFO, "stopped");
     }
 }

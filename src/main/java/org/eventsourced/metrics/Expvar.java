@@ -75,7 +75,7 @@ public final class Expvar {
         json.close();
     }
 
-    private static void memstats(Json json) {
+    private void memstats(Json json) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         MemoryUsage heap = memory.getHeapMemoryUsage();
         MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();
@@ -95,6 +95,7 @@ public final class Expvar {
         json.key("HeapInuse").number(heap.getUsed());
         json.key("HeapIdle").number(heap.getCommitted() - heap.getUsed());
         json.key("NumGC").number(gcCount);
+        json.key("NumForcedGC").number(metrics.forcedCollections.sum());
         json.key("PauseTotalNs").number(gcMillis * 1_000_000L);
         json.close();
     }

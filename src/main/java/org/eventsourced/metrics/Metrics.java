@@ -28,6 +28,7 @@ public final class Metrics {
     final LongAdder takeoversLocal = new LongAdder();
     final LongAdder takeoversRemote = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final LongAdder forcedCollections = new LongAdder();
     final PerSecond deliveryRate = new PerSecond();
 
     public void streamOpened() {
@@ -41,6 +42,11 @@ public final class Metrics {
 
     public int openStreams() {
         return openStreams.get();
+    }
+
+    /** Streams that have ended since start (close to exact: the two counters are read one after the other). */
+    public long endedStreams() {
+        return Math.max(0, streamsTotal.sum() - openStreams.get());
     }
 
     public void requestThreadStarted() {
@@ -125,6 +131,11 @@ public final class Metrics {
 
     public long takeoversRemote() {
         return takeoversRemote.sum();
+    }
+
+    /** A full collection the heap pacer asked for (memory package). */
+    public void forcedCollection() {
+        forcedCollections.increment();
     }
 
     public void error() {

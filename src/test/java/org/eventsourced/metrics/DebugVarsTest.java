@@ -32,7 +32,7 @@ class DebugVarsTest {
             String json = response.body();
             assertTrue(json.startsWith("{\"cmdline\":[\"eventsourced-test\"],\"memstats\":{"), json);
             for (String key : new String[] {"Alloc", "TotalAlloc", "Sys", "HeapAlloc", "HeapSys", "HeapInuse",
-                "NumGC", "PauseTotalNs"}) {
+                "NumGC", "NumForcedGC", "PauseTotalNs"}) {
                 assertTrue(number(json, key) >= 0, key);
             }
             assertTrue(json.contains("\"eventsourced\":{"), json);
