@@ -216,6 +216,8 @@ fi
   echo "server log: $(wc -l < "$server_log") lines; the most frequent (time, numbers and bench queue names blanked):"
   sed -E 's/^[0-9TZ:.-]+ //; s/esbench-[0-9a-z-]+/Q/g; s/[0-9]+/N/g' "$server_log" | sort | uniq -c | sort -rn \
     | head -15 | sed 's/^/  /' || true
+  echo "server log: full collections the server asked for (heap pacer, first 30):"
+  grep 'full collection of the old generation' "$server_log" | head -30 | sed 's/^/  /' || true
   echo "server log: warnings and errors (first 30):"
   grep -iE 'warn|error|exception|severe' "$server_log" | head -30 | sed 's/^/  /' || true
 } | tee -a "$result"

@@ -13,8 +13,8 @@ import java.util.List;
  */
 final class Scale {
     private record Result(int ok, int failed, String failures, double rate, double openP50, double openP99,
-                          double rssPerStream, double brokerPerStream, long delivered, long deliverable,
-                          double deliverMs, double releaseMs) {
+                          double rssPerStream, double rssAtN, double brokerPerStream, long delivered,
+                          long deliverable, double deliverMs, double releaseMs) {
     }
 
     private record Sample(long rss, long brokerMemory, long brokerRss) {
@@ -30,6 +30,8 @@ final class Scale {
 
     /** Opens before the measured ones (see warmUp); C2 compiles a method after about 5,000 calls. */
     private static final int WARM_UP_OPENS = 6000;
+    /** Two rounds: what closing the first round's streams deoptimised is compiled again in the second. */
+    private static final int WARM_UP_ROUNDS = 2;
 
     private final Context cx;
 
@@ -45,7 +47,7 @@ final class Scale {
         Result es = null, base = null;
         int warmOpens = o.warmupSeconds() > 0 ? Math.min(n, WARM_UP_OPENS) : 0;
         for (Route r : cx.routes()) {
-            if (warmOpens > 0) {
+            for (int round = 0; warmOpens > 0 && round < WARM_UP_ROUNDS; round++) {
                 warmUp(r, warmOpens);
             }
             Result res = once(r, n, mark);
@@ -66,6 +68,7 @@ final class Scale {
                 "%.2f", "");
         rep.row("server RSS per stream (KB, slope " + mark + ".." + n + ")",
                 es == null ? Double.NaN : es.rssPerStream, Double.NaN, "%.1f", "<= 40");
+        rep.row("server RSS at " + n + " streams (MB)", es == null ? Double.NaN : es.rssAtN, Double.NaN, "%.0f", "");
         rep.row("broker memory per stream (KB, slope " + mark + ".." + n + ")",
                 es == null ? Double.NaN : es.brokerPerStream, base == null ? Double.NaN : base.brokerPerStream,
                 "%.1f", "");
@@ -206,8 +209,9 @@ final class Scale {
                 cx.report().note(label + ": all " + ok + " channels closed, " + o.concurrency() + " in flight, in "
                         + Report.fmt("%.0f", releaseMs) + " ms");
             }
-            return new Result(ok, failed, failures, rate, pct(opens, 50), pct(opens, 99), rssSlope, brokerSlope,
-                    s.unique(), s.expected(), deliverMs, releaseMs);
+            double rssAtN = sse && s2.rss > 0 ? s2.rss / 1048576.0 : Double.NaN;
+            return new Result(ok, failed, failures, rate, pct(opens, 50), pct(opens, 99), rssSlope, rssAtN,
+                    brokerSlope, s.unique(), s.expected(), deliverMs, releaseMs);
         } finally {
             if (first != null) {
                 first.close();
