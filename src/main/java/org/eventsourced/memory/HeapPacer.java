@@ -29,9 +29,9 @@ import javax.management.openmbean.CompositeData;
  *
  * <p>Not when the growth is streams that are still open: after a deploy every browser reconnects at once,
  * the old generation doubles again and again, and each full collection would find nothing to free while
- * pausing every stream. So it collects only when the streams that ended since the last one could account
- * for at least half the growth (each leaves about {@link #STREAM_GARBAGE_BYTES}); otherwise it just moves
- * the threshold to twice the present size.
+ * pausing every stream. So it collects only when the streams that ended since the last one could free a
+ * quarter of the old generation or more (each leaves about {@link #STREAM_GARBAGE_BYTES}); otherwise it just
+ * moves the threshold to twice the present size.
  *
  * <p>How: the JVM compares the old pool's usage with its usage threshold after each collection and notifies
  * once when it is crossed. The notification starts a virtual thread that runs {@link System#gc()} (with
@@ -60,19 +60,23 @@ public final class HeapPacer implements AutoCloseable {
 
     private final MemoryPoolMXBean oldPool;
     private final long floorBytes;
+    private final LongSupplier fullCollections;
     private final LongSupplier endedStreams;
     private final Consumer<Pacing> onPacing;
     private final NotificationEmitter emitter;
     private final NotificationListener listener = this::onNotification;
     private final AtomicBoolean pacing = new AtomicBoolean();
-    // since the last full collection we asked for (or the start, with the server's: nothing live, none ended);
-    // written by one pacing thread at a time (the flag above), read by the next: the flag orders them
-    private long liveAfterLast;
+    // ended streams and the JVM's count of full collections at the last one we asked for (the pacer starts
+    // with the server: none ended); written by one pacing thread at a time (the flag above), read by the next
     private long endedAtLast;
+    private long fullCollectionsAtLast;
 
-    HeapPacer(MemoryPoolMXBean oldPool, long floorBytes, LongSupplier endedStreams, Consumer<Pacing> onPacing) {
+    HeapPacer(MemoryPoolMXBean oldPool, long floorBytes, LongSupplier fullCollections, LongSupplier endedStreams,
+            Consumer<Pacing> onPacing) {
         this.oldPool = oldPool;
         this.floorBytes = floorBytes;
+        this.fullCollections = fullCollections;
+        this.fullCollectionsAtLast = fullCollections.getAsLong();
         this.endedStreams = endedStreams;
         this.onPacing = onPacing;
         this.emitter = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
@@ -87,14 +91,17 @@ public final class HeapPacer implements AutoCloseable {
      * @param onPacing     told of every crossing of the threshold, on the pacing thread
      */
     public static Optional<HeapPacer> start(LongSupplier endedStreams, Consumer<Pacing> onPacing) {
-        List<String> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(GarbageCollectorMXBean::getName).toList();
+        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        Optional<GarbageCollectorMXBean> serialOld = collectors.stream()
+                .filter(c -> c.getName().equals("MarkSweepCompact")).findFirst();
         Optional<MemoryPoolMXBean> old = oldGeneration();
-        if (!collectors.contains("MarkSweepCompact") || old.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "heap pacing off: collectors " + collectors);
+        if (serialOld.isEmpty() || old.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "heap pacing off: collectors "
+                    + collectors.stream().map(GarbageCollectorMXBean::getName).toList());
             return Optional.empty();
         }
-        return Optional.of(new HeapPacer(old.get(), FLOOR_BYTES, endedStreams, onPacing));
+        return Optional.of(new HeapPacer(old.get(), FLOOR_BYTES, serialOld.get()::getCollectionCount, endedStreams,
+                onPacing));
     }
 
     /** The heap pool with a usage threshold: the old generation (the young pools have none). */
@@ -126,7 +133,14 @@ public final class HeapPacer implements AutoCloseable {
         try {
             long before = oldPool.getUsage().getUsed();
             long ended = endedStreams.getAsLong();
-            Pacing result = mostlyGarbage(before - liveAfterLast, ended - endedAtLast)
+            long full = fullCollections.getAsLong();
+            boolean othersCollected = full != fullCollectionsAtLast;
+            if (othersCollected) {
+                // the JVM's own full collection, or jcmd GC.run: what had ended by then is freed already
+                endedAtLast = ended;
+                fullCollectionsAtLast = full;
+            }
+            Pacing result = !othersCollected && worthCollecting(before, ended - endedAtLast)
                     ? collect(before, ended) : new Pacing(false, before, before, 0, threshold(before));
             onPacing.accept(result);
         } catch (RuntimeException e) {
@@ -136,9 +150,9 @@ public final class HeapPacer implements AutoCloseable {
         }
     }
 
-    /** Could the streams that ended account for at least half of the old generation's growth? */
-    static boolean mostlyGarbage(long growthBytes, long endedStreams) {
-        return endedStreams >= growthBytes / 2 / STREAM_GARBAGE_BYTES;
+    /** Could the streams that ended free at least a quarter of the old generation? */
+    static boolean worthCollecting(long oldUsedBytes, long endedStreams) {
+        return endedStreams >= oldUsedBytes / 4 / STREAM_GARBAGE_BYTES;
     }
 
     private Pacing collect(long before, long ended) {
@@ -146,8 +160,8 @@ public final class HeapPacer implements AutoCloseable {
         System.gc();
         long pause = System.nanoTime() - start;
         long after = oldPool.getUsage().getUsed();
-        liveAfterLast = after;
         endedAtLast = ended;
+        fullCollectionsAtLast = fullCollections.getAsLong();
         return new Pacing(true, before, after, pause, threshold(after));
     }
 

@@ -8,6 +8,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** On this JVM's own old generation (whatever collector the tests run with): thresholds are the JVM's. */
@@ -24,12 +25,13 @@ class HeapPacerTest {
     }
 
     @Test
-    void growthIsGarbageWhenEndedStreamsCouldHoldHalfOfIt() {
+    void worthCollectingWhenEndedStreamsCouldFreeAQuarter() {
         long perStream = HeapPacer.STREAM_GARBAGE_BYTES;
-        assertTrue(HeapPacer.mostlyGarbage(400 * MB, 400 * MB / 2 / perStream));
-        assertFalse(HeapPacer.mostlyGarbage(400 * MB, 400 * MB / 2 / perStream - 1));
-        assertFalse(HeapPacer.mostlyGarbage(200 * MB, 0), "a reconnect wave: every new stream is still open");
-        assertTrue(HeapPacer.mostlyGarbage(-5 * MB, 0), "shrunk since: a collection costs little");
+        assertTrue(HeapPacer.worthCollecting(800 * MB, 800 * MB / 4 / perStream));
+        assertFalse(HeapPacer.worthCollecting(800 * MB, 800 * MB / 4 / perStream - 1));
+        assertFalse(HeapPacer.worthCollecting(200 * MB, 0), "a reconnect wave: every new stream is still open");
+        // the full run's case: 6,000 warm-up streams ended, then 7,000 more opened (about 500 MB in all)
+        assertTrue(HeapPacer.worthCollecting(500 * MB, 6000));
     }
 
     @Test
@@ -37,7 +39,7 @@ class HeapPacerTest {
         MemoryPoolMXBean old = oldGeneration();
         BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
         // a 1-byte floor: the old generation is over it already; the JVM checks after the next collection
-        HeapPacer pacer = new HeapPacer(old, 1, () -> 1_000_000, pacings::offer);
+        HeapPacer pacer = new HeapPacer(old, 1, () -> 0, () -> 1_000_000, pacings::offer);
         try {
             System.gc();
             HeapPacer.Pacing p = next(pacings, old);
@@ -55,12 +57,29 @@ class HeapPacerTest {
     void crossingTheThresholdWithNoStreamEndedOnlyMovesIt() throws InterruptedException {
         MemoryPoolMXBean old = oldGeneration();
         BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
-        HeapPacer pacer = new HeapPacer(old, 1, () -> 0, pacings::offer);
+        HeapPacer pacer = new HeapPacer(old, 1, () -> 0, () -> 0, pacings::offer);
         try {
             System.gc();
             HeapPacer.Pacing p = next(pacings, old);
             assertFalse(p.collected(), p.toString());
             assertEquals(HeapPacer.nextThreshold(p.oldBefore(), 1, old.getUsage().getMax()), p.nextThreshold());
+            assertEquals(p.nextThreshold(), old.getUsageThreshold());
+        } finally {
+            pacer.close();
+        }
+    }
+
+    @Test
+    void aFullCollectionByOthersCountsAsTheLastOne() throws InterruptedException {
+        MemoryPoolMXBean old = oldGeneration();
+        BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
+        AtomicLong fullCollections = new AtomicLong();
+        HeapPacer pacer = new HeapPacer(old, 1, fullCollections::get, () -> 1_000_000, pacings::offer);
+        fullCollections.set(1); // as if jcmd GC.run had collected after those streams ended
+        try {
+            System.gc();
+            HeapPacer.Pacing p = next(pacings, old);
+            assertFalse(p.collected(), p.toString());
             assertEquals(p.nextThreshold(), old.getUsageThreshold());
         } finally {
             pacer.close();
