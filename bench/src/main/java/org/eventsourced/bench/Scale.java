@@ -50,6 +50,11 @@ final class Scale {
             for (int round = 0; warmOpens > 0 && round < WARM_UP_ROUNDS; round++) {
                 warmUp(r, warmOpens);
             }
+            if (warmOpens > 0 && r instanceof SseRoute) {
+                // the warm-up's ended streams are garbage in the server's old generation, which its heap pacer
+                // would collect at some point of the measured opens: a drop inside the RSS slope
+                cx.report().note("scale " + r.label() + ": after the warm-up, " + cx.server().collectInFull());
+            }
             Result res = once(r, n, mark);
             if (r instanceof SseRoute) {
                 es = res;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -128,6 +129,33 @@ final class Server {
             return sum;
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Has the server's JVM collect its heap in full ({@code jcmd PID GC.run}, with the bench JVM's own
+     * {@code jcmd}) and says how that went, for the notes.
+     */
+    String collectInFull() {
+        if (pid <= 0) {
+            return "no full collection: the server's pid is unknown";
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "no full collection: jcmd GC.run took over 60 s";
+            }
+            return p.exitValue() == 0 ? "full collection (jcmd GC.run)"
+                    : "no full collection: jcmd GC.run exited with " + p.exitValue() + ": " + out.strip();
+        } catch (IOException e) {
+            return "no full collection: " + jcmd + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no full collection: interrupted";
         }
     }
 
