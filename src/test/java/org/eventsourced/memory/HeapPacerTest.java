@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** On this JVM's own old generation (whatever collector the tests run with): thresholds are the JVM's. */
@@ -37,50 +38,49 @@ class HeapPacerTest {
     @Test
     void crossingTheThresholdAfterStreamsEndedCollectsAndSetsTheNextOne() throws InterruptedException {
         MemoryPoolMXBean old = oldGeneration();
-        BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
-        // a 1-byte floor: the old generation is over it already; the JVM checks after the next collection
-        HeapPacer pacer = new HeapPacer(old, 1, () -> 0, () -> 1_000_000, pacings::offer);
-        try {
-            System.gc();
-            HeapPacer.Pacing p = next(pacings, old);
-            assertTrue(p.collected(), p.toString());
-            assertTrue(p.pauseNanos() > 0, p.toString());
-            assertEquals(HeapPacer.nextThreshold(p.oldAfter(), 1, old.getUsage().getMax()), p.nextThreshold());
-            assertEquals(p.nextThreshold(), old.getUsageThreshold());
-        } finally {
-            pacer.close();
-        }
+        Crossing c = crossOnce(old, () -> 0, () -> 1_000_000);
+        assertTrue(c.pacing().collected(), c.toString());
+        assertTrue(c.pacing().pauseNanos() > 0, c.toString());
+        assertEquals(HeapPacer.nextThreshold(c.pacing().oldAfter(), 1, old.getUsage().getMax()),
+                c.pacing().nextThreshold());
+        assertEquals(c.pacing().nextThreshold(), c.thresholdBeforeClose());
         assertEquals(0, old.getUsageThreshold(), "close turns the check off again");
     }
 
     @Test
     void crossingTheThresholdWithNoStreamEndedOnlyMovesIt() throws InterruptedException {
         MemoryPoolMXBean old = oldGeneration();
-        BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
-        HeapPacer pacer = new HeapPacer(old, 1, () -> 0, () -> 0, pacings::offer);
-        try {
-            System.gc();
-            HeapPacer.Pacing p = next(pacings, old);
-            assertFalse(p.collected(), p.toString());
-            assertEquals(HeapPacer.nextThreshold(p.oldBefore(), 1, old.getUsage().getMax()), p.nextThreshold());
-            assertEquals(p.nextThreshold(), old.getUsageThreshold());
-        } finally {
-            pacer.close();
-        }
+        Crossing c = crossOnce(old, () -> 0, () -> 0);
+        assertFalse(c.pacing().collected(), c.toString());
+        assertEquals(HeapPacer.nextThreshold(c.pacing().oldBefore(), 1, old.getUsage().getMax()),
+                c.pacing().nextThreshold());
+        assertEquals(c.pacing().nextThreshold(), c.thresholdBeforeClose());
     }
 
     @Test
     void aFullCollectionByOthersCountsAsTheLastOne() throws InterruptedException {
-        MemoryPoolMXBean old = oldGeneration();
-        BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
+        // the JVM's count of full collections moves after the pacer started: as if jcmd GC.run had collected
+        // after those streams ended
         AtomicLong fullCollections = new AtomicLong();
-        HeapPacer pacer = new HeapPacer(old, 1, fullCollections::get, () -> 1_000_000, pacings::offer);
-        fullCollections.set(1); // as if jcmd GC.run had collected after those streams ended
+        Crossing c = crossOnce(oldGeneration(), () -> fullCollections.getAndIncrement(), () -> 1_000_000);
+        assertFalse(c.pacing().collected(), c.toString());
+        assertEquals(c.pacing().nextThreshold(), c.thresholdBeforeClose());
+    }
+
+    /** What one crossing did, and the pool's threshold just before the pacer was closed. */
+    private record Crossing(HeapPacer.Pacing pacing, long thresholdBeforeClose) {
+    }
+
+    /** A pacer with a 1-byte floor: the old generation is over it already, and the JVM checks at the next GC. */
+    private static Crossing crossOnce(MemoryPoolMXBean old, LongSupplier fullCollections, LongSupplier endedStreams)
+            throws InterruptedException {
+        BlockingQueue<HeapPacer.Pacing> pacings = new ArrayBlockingQueue<>(16);
+        HeapPacer pacer = new HeapPacer(old, 1, fullCollections, endedStreams, pacings::offer);
         try {
             System.gc();
-            HeapPacer.Pacing p = next(pacings, old);
-            assertFalse(p.collected(), p.toString());
-            assertEquals(p.nextThreshold(), old.getUsageThreshold());
+            HeapPacer.Pacing p = pacings.poll(30, TimeUnit.SECONDS);
+            assertTrue(p != null, "no pacing within 30 s of crossing a 1-byte threshold on " + old.getName());
+            return new Crossing(p, old.getUsageThreshold());
         } finally {
             pacer.close();
         }
@@ -89,12 +89,5 @@ class HeapPacerTest {
     private static MemoryPoolMXBean oldGeneration() {
         return HeapPacer.oldGeneration()
                 .orElseThrow(() -> new AssertionError("this JVM's heap has no pool with a usage threshold"));
-    }
-
-    private static HeapPacer.Pacing next(BlockingQueue<HeapPacer.Pacing> pacings, MemoryPoolMXBean old)
-            throws InterruptedException {
-        HeapPacer.Pacing p = pacings.poll(30, TimeUnit.SECONDS);
-        assertTrue(p != null, "no pacing within 30 s of crossing a 1-byte threshold on " + old.getName());
-        return p;
     }
 }
