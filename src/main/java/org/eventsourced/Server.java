@@ -57,24 +57,17 @@ public final class Server implements AutoCloseable {
         Expvar expvar = new Expvar(metrics, pool::status, cmdline);
         try {
             HttpFront front = HttpFront.start(config, pool, registry, metrics, expvar);
-            return new Server(config, metrics, pool, registry, front, HeapPacer.start(metrics::endedStreams, p -> paced(metrics, p)));
+            Optional<HeapPacer> heapPacer = HeapPacer.start(metrics::endedStreams, pacing -> {
+                if (pacing.collected()) {
+                    metrics.forcedCollection();
+                }
+            });
+            return new Server(config, metrics, pool, registry, front, heapPacer);
         } catch (IOException | RuntimeException e) {
             registry.close();
             pool.close();
             throw e;
         }
-    }
-
-    private static void paced(Metrics metrics, HeapPacer.Pacing p) {
-        if (!p.collected()) {
-            LOG.log(System.Logger.Level.DEBUG, "old generation at " + (p.oldBefore() >> 20)
-                    + " MB, grown by open streams: no full collection; next at " + (p.nextThreshold() >> 20) + " MB");
-            return;
-        }
-        metrics.forcedCollection();
-        LOG.log(System.Logger.Level.INFO, "full collection of the old generation: " + (p.oldBefore() >> 20)
-                + " MB -> " + (p.oldAfter() >> 20) + " MB in " + p.pauseNanos() / 1_000_000 + " ms; next at "
-                + (p.nextThreshold() >> 20) + " MB");
     }
 
     public InetSocketAddress address() {

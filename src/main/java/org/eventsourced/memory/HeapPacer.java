@@ -88,7 +88,8 @@ public final class HeapPacer implements AutoCloseable {
      * A pacer for this JVM's old generation under Serial GC; empty under any other collector.
      *
      * @param endedStreams how many streams have ended since the server started (with this pacer)
-     * @param onPacing     told of every crossing of the threshold, on the pacing thread
+     * @param onPacing     told of every crossing of the threshold (after the pacer has logged it), on the
+     *                     pacing thread
      */
     public static Optional<HeapPacer> start(LongSupplier endedStreams, Consumer<Pacing> onPacing) {
         List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
@@ -142,11 +143,23 @@ public final class HeapPacer implements AutoCloseable {
             }
             Pacing result = !othersCollected && worthCollecting(before, ended - endedAtLast)
                     ? collect(before, ended) : new Pacing(false, before, before, 0, threshold(before));
+            log(result);
             onPacing.accept(result);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "heap pacing failed: " + e);
         } finally {
             pacing.set(false);
+        }
+    }
+
+    private static void log(Pacing p) {
+        if (p.collected()) {
+            LOG.log(System.Logger.Level.INFO, "full collection of the old generation: " + (p.oldBefore() >> 20)
+                    + " MB -> " + (p.oldAfter() >> 20) + " MB in " + p.pauseNanos() / 1_000_000 + " ms; next at "
+                    + (p.nextThreshold() >> 20) + " MB");
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "old generation at " + (p.oldBefore() >> 20)
+                    + " MB, grown by open streams: no full collection; next at " + (p.nextThreshold() >> 20) + " MB");
         }
     }
 
