@@ -151,10 +151,10 @@ class ConfigErrorsTest {
 
     @Test
     void ackWindowNotBelowPrefetchIsAnErrorAtTheKeySetLast() {
-        assertEquals("config.yml:2: delivery.ack_window: must be smaller than queue.prefetch (1000, the default),"
-                + " got 1000: the broker sends at most queue.prefetch unacked messages, so a window that large is"
+        assertEquals("config.yml:2: delivery.ack_window: must be smaller than queue.prefetch (2000, the default),"
+                + " got 2000: the broker sends at most queue.prefetch unacked messages, so a window that large is"
                 + " never filled and a busy stream stalls until ack_delay passes; keep queue.prefetch larger",
-                files.error("delivery:\n  ack_window: 1000\n"));
+                files.error("delivery:\n  ack_window: 2000\n"));
 
         Path first = files.write("first.yml", "delivery:\n  ack_window: 200\n");
         Path second = files.write("second.yml", "# smaller prefetch\nqueue:\n  prefetch: 100\n");

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
         assertEquals(0, config.broker().channelMax());
         assertEquals("${query:id}", config.queue().pattern().source());
         assertEquals(Duration.ofSeconds(1800), config.queue().expire());
-        assertEquals(1000, config.queue().prefetch());
+        assertEquals(2000, config.queue().prefetch());
         assertEquals(QueueType.CLASSIC, config.queue().type());
         assertEquals(Takeover.RECONNECT, config.queue().takeover());
         assertEquals(Duration.ofSeconds(3), config.delivery().ackDelay());

@@ -34,7 +34,7 @@ class ConfigPrinterTest {
                 queue:
                   pattern: ${query:id}
                   expire: 1800
-                  prefetch: 1000
+                  prefetch: 2000
                   type: classic
                   takeover: reconnect
                 delivery:

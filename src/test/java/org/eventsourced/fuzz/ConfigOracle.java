@@ -354,7 +354,7 @@ final class ConfigOracle {
         v.put("broker.channel_max", "0");
         v.put("queue.pattern", "${query:id}");
         v.put("queue.expire", "1800");
-        v.put("queue.prefetch", "1000");
+        v.put("queue.prefetch", "2000");
         v.put("queue.type", "classic");
         v.put("queue.takeover", "reconnect");
         v.put("delivery.ack_delay", "3");

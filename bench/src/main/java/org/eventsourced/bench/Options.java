@@ -52,7 +52,7 @@ record Options(
               --amqp URI            broker (default amqp://guest:guest@127.0.0.1:5672/%2f)
               --server HOST:PORT    eventsourced to measure (omit: baseline paths only)
               --server-pid PID      the server's JVM, for RSS from /proc
-              --prefetch N          the server's queue.prefetch, used by the AMQP baseline too (default 1000)
+              --prefetch N          the server's queue.prefetch, used by the AMQP baseline too (default 2000)
               --expire S            the server's queue.expire in seconds (default 600)
               --heartbeat S         the server's server.heartbeat in seconds (default 15)
               --scenarios LIST      comma-separated: throughput,latency,scale (default all)
@@ -79,7 +79,7 @@ record Options(
         String amqp = "amqp://guest:guest@127.0.0.1:5672/%2f";
         InetSocketAddress server = null;
         long pid = 0;
-        int prefetch = 1000, expire = 600, heartbeat = 15;
+        int prefetch = 2000, expire = 600, heartbeat = 15;
         Set<String> scenarios = new LinkedHashSet<>(ALL);
         boolean quick = false, sweep = false, tricky = false, platformReaders = false;
         Integer messages = null, rounds = null, streams = null, warmup = null;
