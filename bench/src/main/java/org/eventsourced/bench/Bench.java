@@ -1,6 +1,7 @@
 package org.eventsourced.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -73,6 +74,10 @@ public final class Bench {
                 if (open != 0) {
                     report.note("before the run /debug/vars Consumer was " + open + " (expected 0)");
                 }
+            }
+            if (o.route().equals("sse,amqp")) {
+                Collections.reverse(routes);
+                report.note("routes in the order eventsourced, direct AMQP (--route sse,amqp)");
             }
             Context cx = new Context(o, broker, List.copyOf(routes), server, report, verification, anomalies, runId,
                     Broker.osPid());

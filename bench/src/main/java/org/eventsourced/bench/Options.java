@@ -57,7 +57,9 @@ record Options(
               --heartbeat S         the server's server.heartbeat in seconds (default 15)
               --scenarios LIST      comma-separated: throughput,latency,scale (default all)
               --quick               small counts, for a smoke run under a minute
-              --route R             both (default), sse (eventsourced only) or amqp (baseline only)
+              --route R             both (default), sse (eventsourced only), amqp (baseline only), or
+                                    sse,amqp: both, eventsourced first where the scenarios run one route
+                                    after the other (latency, scale; a check of what the order does)
               --readers KIND        threads that read the SSE streams: virtual (default) or platform (one OS
                                     thread per stream, a hop less per message; see bench/README.md)
               --sweep               only delete the broker's esbench-* queues (left by an interrupted run)
@@ -125,8 +127,8 @@ record Options(
                         case "--size" -> size = positive(a, v);
                         case "--connections" -> connections = positive(a, v);
                         case "--route" -> {
-                            if (!List.of("both", "sse", "amqp").contains(v)) {
-                                throw new IllegalArgumentException("--route wants both, sse or amqp, got " + v);
+                            if (!List.of("both", "sse", "amqp", "sse,amqp").contains(v)) {
+                                throw new IllegalArgumentException("--route wants both, sse, amqp or sse,amqp, got " + v);
                             }
                             route = v;
                         }
