@@ -41,10 +41,10 @@ final class Settings {
     private final Setting<QueueNamePattern> pattern = new Setting<>(QueueNamePattern.compile("${query:id}"));
     private final Setting<Duration> expire = new Setting<>(Duration.ofSeconds(1800));
     /**
-     * Twice the ack window's default and more: the newest ack_window written messages stay unacked
-     * for resume, so what the broker may stream ahead is the prefetch minus those. With 1000 that
-     * was 250-500 against the baseline client's 500-1000, and one stream reached 0.87-0.99 of its
-     * rate; with 2000 0.95-1.10 (bench/HISTORY.md, "2026-12-01, the prefetch").
+     * Four times the ack window's default: the newest ack_window written messages stay unacked for
+     * resume, so what the broker may send a busy stream ahead is the prefetch minus those (and minus
+     * an ack step). With 1000 that was 250-500 against the baseline client's 500-1000, and one stream
+     * reached 0.87-0.99 of its rate; with 2000 0.95-1.10 (bench/HISTORY.md, "2026-12-01, the prefetch").
      */
     private final Setting<Integer> prefetch = new Setting<>(2000);
     private final Setting<QueueType> type = new Setting<>(QueueType.CLASSIC);
