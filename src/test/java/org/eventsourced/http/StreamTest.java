@@ -193,6 +193,26 @@ class StreamTest {
     }
 
     @Test
+    void queueDeclaredWithOtherArgumentsIsUsedAsItIs() throws Exception {
+        // e.g. made while queue.expire had another value: the declare is refused (406), the stream
+        // goes on with the queue as the broker has it, and what waited in it is delivered
+        String queue = TestBroker.uniqueQueue("otherargs");
+        BROKER.declare(queue, 600 * 1000L);
+        BROKER.publish(queue, "waited");
+        try (SseClient client = server.stream(queue)) {
+            assertEquals(200, client.status());
+            assertEquals("waited", client.nextEvents(1, WAIT).get(0).data());
+            BROKER.publish(queue, "live");
+            assertEquals("live", client.nextEvents(1, WAIT).get(0).data());
+            assertEquals(1, BROKER.consumerCount(queue));
+            // the queue keeps its own arguments
+            BROKER.declare(queue, 600 * 1000L);
+        } finally {
+            BROKER.delete(queue);
+        }
+    }
+
+    @Test
     void messagesQueuedBeforeTheStreamOpensArriveInOrder() throws Exception {
         String queue = TestBroker.uniqueQueue("queued");
         BROKER.declare(queue, 1800 * 1000L);
