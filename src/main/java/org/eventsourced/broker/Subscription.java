@@ -45,30 +45,34 @@ public final class Subscription implements AutoCloseable {
     /**
      * Declares the queue if absent and starts the exclusive consumer.
      *
+     * @param countReady whether the caller needs {@link #readyAtStart} (a resume): a fresh
+     *                   stream does not, and its declare then waits for no reply
      * @throws QueueBusyException         another consumer holds the queue
      * @throws BrokerUnavailableException no channel could be had, or the broker failed meanwhile
      */
-    public static Subscription open(BrokerPool pool, String queue, QueueOptions options)
+    public static Subscription open(BrokerPool pool, String queue, QueueOptions options, boolean countReady)
             throws BrokerUnavailableException, QueueBusyException {
         if (!pool.claims().claim(queue)) {
             throw new QueueBusyException(queue);
         }
         try {
-            return openClaimed(pool, queue, options);
+            return openClaimed(pool, queue, options, countReady);
         } catch (BrokerUnavailableException | QueueBusyException | RuntimeException e) {
             pool.claims().release(queue);
             throw e;
         }
     }
 
-    private static Subscription openClaimed(BrokerPool pool, String queue, QueueOptions options)
-            throws BrokerUnavailableException, QueueBusyException {
+    private static Subscription openClaimed(BrokerPool pool, String queue, QueueOptions options,
+            boolean countReady) throws BrokerUnavailableException, QueueBusyException {
         ChannelLease lease = pool.openChannel();
         try {
-            AMQP.Queue.DeclareOk declared;
+            int ready;
             try {
-                declared = lease.channel.queueDeclare(queue, true, false, false, arguments(options));
-            } catch (IOException e) {
+                ready = declare(lease.channel, queue, options, countReady);
+                // after a no-wait declare this is the RPC that reports its failure
+                lease.channel.basicQos(options.prefetch());
+            } catch (IOException | AlreadyClosedException e) {
                 if (replyCode(e) != AMQP.PRECONDITION_FAILED) {
                     throw e;
                 }
@@ -76,17 +80,16 @@ public final class Subscription implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "queue '" + queue + "' exists with other arguments; using it");
                 lease.close();
                 lease = pool.openChannel();
-                declared = lease.channel.queueDeclarePassive(queue);
+                ready = lease.channel.queueDeclarePassive(queue).getMessageCount();
+                lease.channel.basicQos(options.prefetch());
             }
             String lock = null;
-            int ready = declared.getMessageCount();
             if (options.quorum()) {
                 lock = QueueLock.take(lease.channel, queue);
                 ready = QueueLock.awaitFormerConsumerGone(lease.channel, queue);
             }
             LinkedBlockingQueue<Handoff> handoff = new LinkedBlockingQueue<>();
             HandoffConsumer consumer = new HandoffConsumer(handoff);
-            lease.channel.basicQos(options.prefetch());
             if (lease.channel instanceof HandoffChannel handoffChannel) {
                 handoffChannel.deliverTo(consumer);
             }
@@ -101,6 +104,20 @@ public final class Subscription implements AutoCloseable {
             }
             throw new BrokerUnavailableException("broker failed on queue '" + queue + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * Declares the queue; returns its ready messages, or 0 when not counted. Without a count the
+     * declare waits for no reply: one broker round trip less per fresh stream (of four), and the
+     * broker handles the channel's commands in order, so the next RPC fails if the declare did.
+     */
+    private static int declare(Channel channel, String queue, QueueOptions options, boolean countReady)
+            throws IOException {
+        if (countReady || options.quorum()) {
+            return channel.queueDeclare(queue, true, false, false, arguments(options)).getMessageCount();
+        }
+        channel.queueDeclareNoWait(queue, true, false, false, arguments(options));
+        return 0;
     }
 
     private static Map<String, Object> arguments(QueueOptions options) {
@@ -131,7 +148,7 @@ public final class Subscription implements AutoCloseable {
         return queue;
     }
 
-    /** Messages that were ready in the queue when the stream started. */
+    /** Messages that were ready in the queue when the stream started; 0 when not counted (see open). */
     public int readyAtStart() {
         return readyAtStart;
     }

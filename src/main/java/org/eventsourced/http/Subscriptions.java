@@ -36,7 +36,7 @@ final class Subscriptions {
     Subscription open(String queue, String lastEventId) throws BrokerUnavailableException, QueueBusyException {
         pool.awaitFirstConnection(FIRST_CONNECTION_WAIT_NANOS);
         try {
-            return Subscription.open(pool, queue, options);
+            return Subscription.open(pool, queue, options, lastEventId != null);
         } catch (QueueBusyException busy) {
             if (!takeover || lastEventId == null) {
                 throw busy;
@@ -58,7 +58,7 @@ final class Subscriptions {
         while (true) {
             LockSupport.parkNanos(RETRY_PAUSE_NANOS);
             try {
-                return Subscription.open(pool, queue, options);
+                return Subscription.open(pool, queue, options, true);
             } catch (QueueBusyException stillBusy) {
                 if (System.nanoTime() > deadline) {
                     throw stillBusy;
