@@ -184,9 +184,7 @@ class StreamTest {
         String queue = TestBroker.uniqueQueue("declare");
         try (SseClient client = server.stream(queue)) {
             client.readUntil("\n\n", WAIT);
-            assertEquals(1, BROKER.consumerCount(queue));
-            // a declare with the same arguments succeeds only if the server used exactly these
-            BROKER.declare(queue, 1800 * 1000L);
+            assertHeldWithExpiry(queue, 1800 * 1000L);
         } finally {
             BROKER.delete(queue);
         }
@@ -196,17 +194,13 @@ class StreamTest {
     void queueDeclaredWithOtherArgumentsIsUsedAsItIs() throws Exception {
         // e.g. made while queue.expire had another value: the declare is refused (406), the stream
         // goes on with the queue as the broker has it, and what waited in it is delivered
-        String queue = TestBroker.uniqueQueue("otherargs");
-        BROKER.declare(queue, 600 * 1000L);
-        BROKER.publish(queue, "waited");
+        String queue = queueWithWaiting("otherargs", 600 * 1000L, 1);
         try (SseClient client = server.stream(queue)) {
             assertEquals(200, client.status());
-            assertEquals("waited", client.nextEvents(1, WAIT).get(0).data());
+            assertEquals("m0", client.nextEvents(1, WAIT).get(0).data());
             BROKER.publish(queue, "live");
             assertEquals("live", client.nextEvents(1, WAIT).get(0).data());
-            assertEquals(1, BROKER.consumerCount(queue));
-            // the queue keeps its own arguments
-            BROKER.declare(queue, 600 * 1000L);
+            assertHeldWithExpiry(queue, 600 * 1000L); // the queue keeps its own arguments
         } finally {
             BROKER.delete(queue);
         }
@@ -214,11 +208,7 @@ class StreamTest {
 
     @Test
     void messagesQueuedBeforeTheStreamOpensArriveInOrder() throws Exception {
-        String queue = TestBroker.uniqueQueue("queued");
-        BROKER.declare(queue, 1800 * 1000L);
-        for (int i = 0; i < 500; i++) {
-            BROKER.publish(queue, "m" + i);
-        }
+        String queue = queueWithWaiting("queued", 1800 * 1000L, 500);
         try (SseClient client = server.stream(queue)) {
             List<SseParser.Event> events = client.nextEvents(500, WAIT);
             for (int i = 0; i < 500; i++) {
@@ -227,6 +217,22 @@ class StreamTest {
         } finally {
             BROKER.delete(queue);
         }
+    }
+
+    /** The stream's consumer holds the queue, whose arguments are exactly these (else the declare is refused). */
+    private static void assertHeldWithExpiry(String queue, long expireMillis) {
+        assertEquals(1, BROKER.consumerCount(queue));
+        BROKER.declare(queue, expireMillis);
+    }
+
+    /** A queue made before its first stream (by a backend, or under an earlier config), "m0".. waiting in it. */
+    private static String queueWithWaiting(String prefix, long expireMillis, int waiting) {
+        String queue = TestBroker.uniqueQueue(prefix);
+        BROKER.declare(queue, expireMillis);
+        for (int i = 0; i < waiting; i++) {
+            BROKER.publish(queue, "m" + i);
+        }
+        return queue;
     }
 
     @Test
