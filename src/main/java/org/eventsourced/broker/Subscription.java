@@ -110,10 +110,11 @@ public final class Subscription implements AutoCloseable {
      * Declares the queue; returns its ready messages, or 0 when not counted. Without a count the
      * declare waits for no reply: one broker round trip less per fresh stream (of four), and the
      * broker handles the channel's commands in order, so the next RPC fails if the declare did.
+     * A quorum queue is counted once its lock is held (QueueLock), never here.
      */
     private static int declare(Channel channel, String queue, QueueOptions options, boolean countReady)
             throws IOException {
-        if (countReady || options.quorum()) {
+        if (countReady && !options.quorum()) {
             return channel.queueDeclare(queue, true, false, false, arguments(options)).getMessageCount();
         }
         channel.queueDeclareNoWait(queue, true, false, false, arguments(options));
